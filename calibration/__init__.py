@@ -1,0 +1,1 @@
+"""Calibration tables that turn biological parameter values into per-circuit codes."""

@@ -1,0 +1,1 @@
+"""Software simulators (NEST, Brian 2, NEURON) behind the pynn_hw backend interface."""
