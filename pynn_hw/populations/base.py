@@ -168,7 +168,6 @@ class BasePopulation(DeprecatedPopulationMethods):
         """Set parameters: scalars, arrays, RandomDistributions, f(i), Sequences."""
         valid = list(self.celltype.get_parameter_names())
         self._check_names(parameters, valid, "parameter")
-        self._validate(parameters)
         root = self._root
         for name, value in parameters.items():
             root._parameters[name] = self._merged(root._parameters[name], value)
@@ -177,12 +176,6 @@ class BasePopulation(DeprecatedPopulationMethods):
             for name in parameters:
                 values = root._parameters[name].evaluate(mask=self._indices, simplify=False)
                 backend.set_parameters(root._index, self._indices, name, values)
-
-    def _validate(self, parameters: dict[str, Any]) -> None:
-        scalars = {k: v for k, v in parameters.items() if np.isscalar(v)}
-        if scalars:
-            # the cell type's own checks (ranges, types) on a throw-away instance
-            type(self.celltype)(**scalars)
 
     def _merged(self, current: LazyArray, value: Any) -> Any:
         """The root's new lazy value after assigning ``value`` to this object's cells."""

@@ -71,7 +71,7 @@ class Population(BasePopulation):
         self._index = session.register_population(self)
         self.label = label if label is not None else f"population{self._index}"
         self._first = session.allocate_ids(n)
-        self._parameters: ParameterSpace = self._celltype.parameter_space
+        self._parameters: ParameterSpace = self._celltype.parameter_space.copy()
         self._parameters.shape = (n,)
         self._initial_values = ParameterSpace(dict(self._celltype.default_initial_values),
                                               shape=(n,))

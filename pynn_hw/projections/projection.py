@@ -73,9 +73,9 @@ class Projection(DeprecatedProjectionMethods):
     def _choose_receptor(self, receptor_type: str | None) -> str:
         valid = self.post.receptor_types
         if receptor_type is None:
-            weight = self.synapse_type.parameter_space["weight"]
-            sample = weight.evaluate(simplify=True) if weight.is_homogeneous else 0.0
-            receptor_type = valid[0] if np.all(np.asarray(sample) >= 0) else valid[1]
+            weight = self.synapse_type.parameter_space["weight"].base_value
+            negative = isinstance(weight, (int, float, np.number)) and weight < 0
+            receptor_type = valid[1] if negative and len(valid) > 1 else valid[0]
         if receptor_type not in valid:
             raise ConnectionError(f"{self.label}: receptor_type {receptor_type!r} is not "
                                   f"one of {list(valid)} of the post-synaptic cells")
@@ -88,11 +88,7 @@ class Projection(DeprecatedProjectionMethods):
             if name in self._arrays.columns:
                 values[name] = np.asarray(self._arrays.columns[name], dtype=float)
                 continue
-            value = space[name].evaluate(simplify=True) if space[name].is_homogeneous \
-                else space[name]._value if hasattr(space[name], "_value") else space[name]
-            if name == "delay" and value is None:
-                value = self._session.timing.default_delay
-            values[name] = value
+            values[name] = space[name].base_value
         for name in self._arrays.columns:
             if name not in values:
                 raise NonExistentParameterError(name, type(self.synapse_type).__name__,
@@ -100,7 +96,7 @@ class Projection(DeprecatedProjectionMethods):
         return values
 
     def _evaluate(self, name: str, value: Any) -> np.ndarray:
-        from pynn_hw.connectors.base import evaluate_synapse_values
+        from pynn_hw.connectors.values import evaluate_synapse_values
         if value is None and name == "delay":
             value = self._session.timing.default_delay
         if isinstance(value, np.ndarray) and value.ndim == 1 and value.shape[0] == self.size():
