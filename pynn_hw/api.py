@@ -30,6 +30,7 @@ def backend_namespace(name: str, backend_factory: Callable[..., Backend],
         ``__name__`` of the backend module (for the bound classes' ``__module__``).
     """
     from pynn_hw import connectors, errors, random, space, standardmodels
+    from pynn_hw.containers import Network
     from pynn_hw.parameters import ArrayParameter, Sequence
     from pynn_hw.populations import ID, Assembly, Population, PopulationView
     from pynn_hw.procedural import make_procedural_api
@@ -69,7 +70,7 @@ def backend_namespace(name: str, backend_factory: Callable[..., Backend],
         num_processes=lambda: 1, rank=lambda: 0,
         list_standard_models=standardmodels.list_standard_models,
         Population=BoundPopulation, PopulationView=PopulationView, Assembly=Assembly,
-        Projection=Projection, ID=ID, Sequence=Sequence, ArrayParameter=ArrayParameter,
+        Projection=Projection, ID=ID, Network=Network, Sequence=Sequence, ArrayParameter=ArrayParameter,
         errors=errors, random=random, space=space, session=session,
         simulator_name=name,
     )
