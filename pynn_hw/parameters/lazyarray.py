@@ -108,8 +108,9 @@ class LazyArray:
     @shape.setter
     def shape(self, shape: Any) -> None:
         shape = _as_shape(shape)
-        if isinstance(self.base_value, np.ndarray) and shape is not None \
-                and self.base_value.shape != shape:
+        if isinstance(self.base_value, np.ndarray) and shape is None:
+            shape = self.base_value.shape  # an array knows its own shape
+        if isinstance(self.base_value, np.ndarray) and self.base_value.shape != shape:
             raise InvalidDimensionsError(
                 f"an array of shape {self.base_value.shape} (size {self.base_value.size}) "
                 f"was given where shape {shape} (size {int(np.prod(shape))}) is needed")

@@ -56,6 +56,8 @@ class _ArrayValue:
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, _ArrayValue):
+            if type(other) is not type(self):
+                return False
             other_value = other.value
         elif isinstance(other, (list, tuple, np.ndarray)):
             try:

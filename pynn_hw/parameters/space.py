@@ -88,6 +88,9 @@ class ParameterSpace:
         for name, lazy in self._parameters.items():
             self._set_lazy_shape(name, lazy, shape)
         self._shape = shape
+        if shape is not None:
+            self._checked |= {name for name, lazy in self._parameters.items()
+                              if name not in self._checked and self._check_now(name, lazy)}
 
     def _set_lazy_shape(self, name: str, lazy: LazyArray, shape: Any) -> None:
         try:
@@ -130,7 +133,8 @@ class ParameterSpace:
         for name, value in parameters.items():
             self._check_name(name)
             lazy = self._to_lazy(name, value)
-            self._set_lazy_shape(name, lazy, self._shape)
+            if self._shape is not None:
+                self._set_lazy_shape(name, lazy, self._shape)
             converted[name] = lazy
         checked = {name for name, lazy in converted.items() if self._check_now(name, lazy)}
         self._parameters.update(converted)
@@ -192,17 +196,23 @@ class ParameterSpace:
         return getattr(self.component, "check_parameter_values", None)
 
     def _check_now(self, name: str, lazy: LazyArray) -> bool:
-        """Check a value that needs no drawing or calling; return whether it was checked."""
+        """Check a value as soon as it can be known; return whether it was checked.
+
+        Random values are drawn here as soon as the shape is known (and cached by
+        their LazyArray), so that draws happen in the order the user wrote the
+        script, as PyNN does, rather than in the order of later evaluations.
+        """
         check = self._checker()
-        if check is None:
-            return True
         if lazy.is_homogeneous:
-            check(name, lazy.evaluate(simplify=True))
+            if check is not None:
+                check(name, lazy.evaluate(simplify=True))
             return True
-        if isinstance(lazy.base_value, np.ndarray):
-            check(name, lazy.evaluate())
-            return True
-        return False
+        if lazy.shape is None:
+            return False
+        values = lazy.evaluate()
+        if check is not None:
+            check(name, values)
+        return True
 
     # -- evaluation ----------------------------------------------------------------
     @property
@@ -245,7 +255,7 @@ class ParameterSpace:
             raise ValueError(f"iterating over a ParameterSpace needs a 1-D shape, not {shape}")
         values = self.evaluate(simplify=False)
         for i in range(shape[0]):
-            yield {name: array[i] for name, array in values.items()}
+            yield {name: _plain(array[i]) for name, array in values.items()}
 
     def copy(self) -> ParameterSpace:
         """A new space with the same values (random values drawn after this are not shared)."""
@@ -257,3 +267,8 @@ class ParameterSpace:
     def __repr__(self) -> str:
         inner = ", ".join(f"{name!r}: {lazy!r}" for name, lazy in self._parameters.items())
         return f"ParameterSpace({{{inner}}}, shape={self._shape})"
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the matching Python number; anything else unchanged."""
+    return value.item() if isinstance(value, np.generic) else value

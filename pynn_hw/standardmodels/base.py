@@ -63,6 +63,10 @@ class StandardModelType:
         for name in parameters:
             cls._check_name(name)
         values = {**cls.default_parameters, **parameters}
+        # A None default (e.g. a synapse's delay) means "chosen by the simulation";
+        # such a parameter stays out of the space until the caller resolves it.
+        values = {name: value for name, value in values.items()
+                  if not (value is None and cls.default_parameters[name] is None)}
         object.__setattr__(self, "parameter_space",
                            ParameterSpace(values, schema=cls.get_schema(), component=cls))
 
