@@ -63,7 +63,7 @@ def _format_of(filename: str | os.PathLike) -> _Format:
     extension = Path(filename).suffix.lower()
     valid = ", ".join(FORMATS)
     if extension in TEXT_EXTENSIONS:
-        raise IOError(f"{os.fspath(filename)!r}: text formats ({extension}) are not "
+        raise IOError(f"{os.fspath(filename)!r}: the text format {extension!r} is not "
                       f"supported for Neo output; use one of: {valid}")
     if extension not in FORMATS:
         raise IOError(f"{os.fspath(filename)!r}: unknown file extension "

@@ -1,0 +1,19 @@
+"""Helpers for simulation scripts (``pyNN.utility``).
+
+The plotting helpers of ``pyNN.utility.plotting`` are not part of this package yet.
+"""
+
+from pynn_hw.utility.progress_bar import ProgressBar, SimulationProgressBar
+from pynn_hw.utility.script_tools import (
+    SIMULATORS,
+    get_script_args,
+    get_simulator,
+    init_logging,
+    normalized_filename,
+)
+from pynn_hw.utility.timer import Timer
+
+__all__ = [
+    "SIMULATORS", "ProgressBar", "SimulationProgressBar", "Timer", "get_script_args",
+    "get_simulator", "init_logging", "normalized_filename",
+]
