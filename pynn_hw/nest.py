@@ -1,6 +1,14 @@
 """The PyNN API on NEST: ``import pynn_hw.nest as sim``."""
 
-from pynn_hw.api import backend_namespace
-from software_backends.nest import NestBackend
+from typing import Any
 
-globals().update(backend_namespace("nest", NestBackend, __name__))
+from pynn_hw.api import backend_namespace
+
+
+def _make_backend(**options: Any):
+    # NEST is imported when the first network is built, not when this module is
+    from software_backends.nest import NestBackend
+    return NestBackend(**options)
+
+
+globals().update(backend_namespace("nest", _make_backend, __name__))

@@ -58,7 +58,7 @@ class BasePopulation(DeprecatedPopulationMethods):
         return bool(self.celltype.injectable)
 
     def _global_indices(self) -> np.ndarray:
-        return self._root.first_id + self._indices
+        return self._root._first + self._indices
 
     @property
     def all_cells(self) -> np.ndarray:
@@ -84,7 +84,7 @@ class BasePopulation(DeprecatedPopulationMethods):
             if not -n <= index < n:
                 raise IndexError(f"index {index} is out of range for {self.label!r} of "
                                  f"size {n}")
-            return ID(int(self._root.first_id + self._indices[index]), self._root)
+            return ID(int(self._root._first + self._indices[index]), self._root)
         from pynn_hw.populations.view import PopulationView
         return PopulationView(self, index)
 

@@ -49,7 +49,7 @@ class ID(int):
     @property
     def index(self) -> int:
         """Index of the cell within its parent population."""
-        return int(self) - self.parent.first_id
+        return int(self) - self.parent._first
 
     def as_view(self):
         """A one-cell PopulationView of this cell."""

@@ -83,7 +83,7 @@ class Projection(DeprecatedProjectionMethods):
 
     def _initial_values(self) -> dict[str, Any]:
         values = {}
-        space = self.synapse_type.parameter_space
+        space = self.synapse_type.resolved_parameter_space(self._session.timing.default_delay)
         for name in self.synapse_type.get_parameter_names():
             if name in self._arrays.columns:
                 values[name] = np.asarray(self._arrays.columns[name], dtype=float)
