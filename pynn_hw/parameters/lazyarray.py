@@ -42,6 +42,15 @@ def _as_shape(shape: Any) -> tuple[int, ...] | None:
     return tuple(int(n) for n in shape)
 
 
+class _Draws:
+    """Holder of the values drawn for one random LazyArray (and those derived from it)."""
+
+    __slots__ = ("values",)
+
+    def __init__(self) -> None:
+        self.values: np.ndarray | None = None
+
+
 class LazyArray:
     """A value that is expanded to an array of ``shape`` only when evaluated.
 
@@ -67,12 +76,14 @@ class LazyArray:
 
     def __init__(self, value: Any, shape: Any = None, dtype: type | None = None) -> None:
         self._operations: list[tuple[Callable[[Any, Any], Any], Any, bool]] = []
-        self._random_cache: np.ndarray | None = None
+        # Shared with LazyArrays derived from this one (e.g. by unit scaling), so that
+        # they all see the same draws; replaced, not cleared, when the shape changes.
+        self._draws = _Draws()
         self.dtype = dtype
         if isinstance(value, LazyArray):
             self.base_value = value.base_value
             self._operations = list(value._operations)
-            self._random_cache = value._random_cache
+            self._draws = value._draws
             self.dtype = dtype if dtype is not None else value.dtype
             self._shape = value._shape
             if shape is not None:
@@ -96,7 +107,7 @@ class LazyArray:
                 return object_array(value)
             return np.asarray(value)
         if isinstance(value, np.ndarray):
-            return value
+            return value.copy()  # later changes to the caller's array must not leak in
         raise TypeError(f"cannot make a LazyArray from {value!r} ({type(value).__name__})")
 
     # -- shape ---------------------------------------------------------------------
@@ -115,7 +126,7 @@ class LazyArray:
                 f"an array of shape {self.base_value.shape} (size {self.base_value.size}) "
                 f"was given where shape {shape} (size {int(np.prod(shape))}) is needed")
         if shape != self._shape:
-            self._random_cache = None
+            self._draws = _Draws()
         self._shape = shape
 
     @property
@@ -187,13 +198,14 @@ class LazyArray:
 
     def _evaluate_base(self, mask: Any) -> Any:
         base = self.base_value
-        if isinstance(base, np.ndarray):
+        if isinstance(base, np.ndarray) or is_random_distribution(base):
+            stored = base if isinstance(base, np.ndarray) else self._random_values()
             self._require_shape()
-            values = base if mask is None else base[mask]
+            values = stored if mask is None else stored[mask]
+            # Callers get their own array: changing it must not change the stored values.
+            if isinstance(values, np.ndarray) and np.shares_memory(values, stored):
+                values = values.copy()
             return self._cast_array(values)
-        if is_random_distribution(base):
-            values = self._random_values()
-            return values if mask is None else values[mask]
         if isinstance(base, _ArrayValue) or base is None:
             shape = self._masked_shape(mask)
             return base if shape == () else filled_object_array(base, shape)
@@ -204,12 +216,13 @@ class LazyArray:
         return value if shape == () else np.full(shape, value)
 
     def _random_values(self) -> np.ndarray:
-        if self._random_cache is None:
+        if self._draws.values is None:
             shape = self._require_shape()
             drawn = np.asarray(self.base_value.next(int(np.prod(shape)), mask=None))
-            self._random_cache = self._cast_array(drawn.reshape(shape))
-            self._random_cache.flags.writeable = False
-        return self._random_cache
+            values = self._cast_array(drawn.reshape(shape))
+            values.flags.writeable = False
+            self._draws.values = values
+        return self._draws.values
 
     def _call(self, function: Callable, mask: Any) -> Any:
         shape = self._require_shape()

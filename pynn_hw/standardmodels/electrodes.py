@@ -215,13 +215,15 @@ class StepCurrentSource(StandardCurrentSource):
         Returns
         -------
         times, amplitudes
-            Float arrays; where several times round to the same grid point the last
+            Float arrays; each time is rounded to the nearest multiple of ``dt`` (halves
+            round up), and where several times round to the same grid point the last
             amplitude given for it is kept.
         """
         if not dt > 0:
             raise ValueError(f"dt must be > 0 ms, got {dt!r}")
         values = self.get_parameters()
-        steps = np.rint(values["times"].value / dt).astype(np.int64)
+        # Halves round up; the 1e-9 keeps e.g. 0.35 / 0.1 = 3.4999999999999996 a half.
+        steps = np.floor(values["times"].value / dt + 0.5 + 1e-9).astype(np.int64)
         amplitudes = values["amplitudes"].value
         keep = np.ones(steps.shape, dtype=bool)
         keep[:-1] = steps[1:] != steps[:-1]
