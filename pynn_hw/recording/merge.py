@@ -21,37 +21,29 @@ def _same(a: Any, b: Any) -> bool:
         return False
 
 
-def merge_annotations(dicts: list[dict[str, Any]], sources: list[str]) -> dict[str, Any]:
+def merge_annotations(dicts: list[dict[str, Any]]) -> dict[str, Any]:
     """Combine annotation dicts.
 
     A key with the same value in every dict keeps that value. Otherwise the key maps
-    to a dict ``{source: value}`` over the dicts that have it, ``sources`` naming
-    each input (e.g. the population labels). A dict rather than a list with gaps,
-    because every Neo IO (NeoMatlabIO included) can store it.
+    to the list of its values, in input order, over the dicts that have it. (A list
+    of plain values is what every Neo IO can store: NeoMatlabIO refuses ``None``
+    and NixIO keeps only the keys of a dict.)
     """
-    names = _unique_names(sources)
     merged: dict[str, Any] = {}
     keys: list[str] = []
     for d in dicts:
         keys.extend(k for k in d if k not in keys)
     for key in keys:
-        present = [(name, d[key]) for name, d in zip(names, dicts) if key in d]
-        first = present[0][1]
-        if len(present) == len(dicts) and all(_same(first, v) for _, v in present[1:]):
-            merged[key] = first
+        present = [d[key] for d in dicts if key in d]
+        if len(present) == len(dicts) and all(_same(present[0], v) for v in present[1:]):
+            merged[key] = present[0]
         else:
-            merged[key] = dict(present)
+            merged[key] = present
     return merged
 
 
-def _unique_names(sources: list[str]) -> list[str]:
-    names = [str(s) for s in sources]
-    return [f"{n}#{i}" if names.count(n) > 1 else n for i, n in enumerate(names)]
-
-
 def _block_annotations(blocks: list[neo.Block], label: str) -> dict[str, Any]:
-    annotations = merge_annotations([b.annotations for b in blocks],
-                                    [b.name for b in blocks])
+    annotations = merge_annotations([b.annotations for b in blocks])
     for key in _SUMMED:
         if all(key in b.annotations for b in blocks):
             annotations[key] = int(sum(b.annotations[key] for b in blocks))
@@ -128,8 +120,9 @@ def merge_blocks(blocks: list[neo.Block], label: str,
       ``source_population`` is the common label, or the list of labels). Signals
       that differ in sampling stay separate;
     - annotations (of the Block and of each Segment) shared by all inputs are kept;
-      differing ones (or ones missing from some inputs) become a dict from Block
-      name to value (see :func:`merge_annotations`). For the Block, ``size``
+      differing ones (or ones missing from some inputs) become the list of the
+      values found, in population order (see :func:`merge_annotations`). For the
+      Block, ``size``
       and ``last_index`` are summed, ``first_id`` is the smallest and ``last_id``
       the largest ID, ``first_index`` is 0 and ``label`` is ``label``.
 
@@ -160,7 +153,6 @@ def merge_blocks(blocks: list[neo.Block], label: str,
                          f"of segments {dict(zip(names, counts))}; all populations of "
                          f"an Assembly must have been recorded over the same segments")
     first = blocks[0]
-    sources = [b.name for b in blocks]
     merged = neo.Block(name=label, description=description,
                        rec_datetime=first.rec_datetime,
                        **_block_annotations(blocks, label))
@@ -169,7 +161,7 @@ def merge_blocks(blocks: list[neo.Block], label: str,
         segment = neo.Segment(name=template.name, index=template.index,
                               description=template.description,
                               rec_datetime=template.rec_datetime,
-                              **merge_annotations([p.annotations for p in parts], sources))
+                              **merge_annotations([p.annotations for p in parts]))
         trains = [train for part in parts for train in part.spiketrains]
         segment.spiketrains = SpikeTrainList(items=trains)
         for train in trains:
