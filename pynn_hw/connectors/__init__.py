@@ -20,14 +20,12 @@ from pynn_hw.connectors.probabilistic import (DisplacementDependentProbabilityCo
 from pynn_hw.connectors.small_world import SmallWorldConnector
 from pynn_hw.connectors.values import connection_distances, evaluate_synapse_values
 
+#: The PyNN connector classes (what a backend module re-exports); the other names above
+#: are the front-end's interface for projections and are imported explicitly.
 __all__ = [
-    "ConnectionArrays", "ConnectionContext", "Connector", "index_dtype",
-    "AllToAllConnector", "OneToOneConnector", "FixedProbabilityConnector",
+    "Connector", "AllToAllConnector", "OneToOneConnector", "FixedProbabilityConnector",
     "DistanceDependentProbabilityConnector", "DisplacementDependentProbabilityConnector",
     "IndexBasedProbabilityConnector", "FixedNumberPreConnector", "FixedNumberPostConnector",
     "FixedTotalNumberConnector", "SmallWorldConnector", "FromListConnector",
     "FromFileConnector", "ArrayConnector", "CloneConnector",
-    "IndexBasedExpression", "compile_distance_expression",
-    "evaluate_synapse_values", "connection_distances",
-    "save_connection_list", "load_connection_list",
 ]
