@@ -165,6 +165,8 @@ class ParameterSpace:
             return value
         if is_random_distribution(value) or (callable(value) and not isinstance(value, type)):
             return value
+        if isinstance(value, str) and getattr(self.component, "accepts_expressions", False):
+            return value  # e.g. a synaptic delay "0.2 + 0.3*d", evaluated per connection
         if isinstance(value, (list, tuple, np.ndarray)):
             array = np.asarray(value) if not isinstance(value, np.ndarray) else value
             if array.dtype.kind in "biuf" and (kind is not bool or array.dtype.kind == "b"):

@@ -46,6 +46,10 @@ class StandardModelType:
     #: Derived: name -> PyNN unit string (parameters, and for cells state variables).
     units: ClassVar[dict[str, str | None]] = {}
 
+    #: Whether values may be strings evaluated later by the user of the values
+    #: (synapse parameters as expressions of the distance ``d``).
+    accepts_expressions: ClassVar[bool] = False
+
     parameter_space: ParameterSpace
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

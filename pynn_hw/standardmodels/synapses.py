@@ -24,6 +24,10 @@ class StandardSynapseType(StandardModelType):
     fills in.
     """
 
+    #: Values may also be expressions of the distance ``d`` (``delay="0.2 + 0.3*d"``);
+    #: functions are functions of the distance, and arrays either one value per
+    #: connection or a pre x post matrix. The projection evaluates all of them.
+    accepts_expressions: ClassVar[bool] = True
     #: Whether the synapse changes its state (weights, facilitation...) during a run.
     is_plastic: ClassVar[bool] = False
     #: Per-synapse state variables and their defaults (none for static synapses).

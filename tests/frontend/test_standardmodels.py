@@ -281,3 +281,9 @@ class TestStaticSynapse:
         with pytest.raises(InvalidParameterValueError, match="StaticSynapse.delay must be >= 0 ms"):
             sm.StaticSynapse(delay=-1.0)
         assert sm.StaticSynapse.units["delay"] == "ms"
+
+    def test_distance_expressions_are_kept_for_the_projection(self):
+        syn = sm.StaticSynapse(weight=0.1, delay="0.5 + 0.01*d")
+        assert syn.parameter_space["delay"].base_value == "0.5 + 0.01*d"
+        with pytest.raises(InvalidParameterValueError, match="IF_cond_exp.tau_m: expected"):
+            sm.IF_cond_exp(tau_m="0.5 + 0.01*d")  # cells take no expressions
