@@ -30,6 +30,10 @@ from pynn_hw.backend import SignalData
 from pynn_hw.recording.records import SegmentRecord
 
 
+#: Relative tolerance (of t_stop) for spike times just outside the segment.
+_TIME_SLACK = 1e-9
+
+
 def requested_variables(variables: str | Iterable[str]) -> frozenset[str] | None:
     """Normalise a ``variables`` argument: ``None`` for ``'all'``, else a set of names."""
     if isinstance(variables, str):
@@ -102,7 +106,10 @@ def _spiketrains(record: SegmentRecord, table: _CellTable, population_label: str
         slots = table.rank_of(spike_cells)
         slots = np.where(slots >= 0, slot_of_rank[np.maximum(slots, 0)], -1)
         keep = slots >= 0
-        inside = (times >= record.t_start) & (times <= record.t_stop)
+        # float round-off of backend clocks must not cost a spike at either end
+        slack = _TIME_SLACK * max(1.0, abs(record.t_stop))
+        inside = (times >= record.t_start - slack) & (times <= record.t_stop + slack)
+        times = np.clip(times, record.t_start, record.t_stop)
         if np.any(keep & ~inside):
             warnings.warn(f"{population_label}, segment {record.index}: dropped "
                           f"{int(np.sum(keep & ~inside))} spikes outside "

@@ -186,12 +186,13 @@ def test_channel_offset_shifts_channels_not_source_index():
 
 
 def test_spikes_outside_segment_are_dropped_with_warning():
-    record = SegmentRecord(spikes=SpikeData(np.array([0, 0]), np.array([5.0, 12.0])),
-                           spike_cells=np.array([0]), signals={}, t_start=0.0,
-                           t_stop=10.0, index=0)
-    with pytest.warns(RuntimeWarning, match="dropped 1 spikes"):
+    # 10.0 + 1e-12 is round-off and kept (as 10.0); 12.0 and -0.5 are dropped
+    record = SegmentRecord(
+        spikes=SpikeData(np.array([0, 0, 0, 0]), np.array([5.0, 12.0, 10.0 + 1e-12, -0.5])),
+        spike_cells=np.array([0]), signals={}, t_start=0.0, t_stop=10.0, index=0)
+    with pytest.warns(RuntimeWarning, match="dropped 2 spikes"):
         block = population_block(records=[record])
-    np.testing.assert_array_equal(block.segments[0].spiketrains[0].magnitude, [5.0])
+    np.testing.assert_array_equal(block.segments[0].spiketrains[0].magnitude, [5.0, 10.0])
 
 
 def test_invalid_inputs():
@@ -270,6 +271,42 @@ def test_merge_annotations_compares_arrays_by_value():
     from pynn_hw.recording import merge_annotations
     merged = merge_annotations([{"a": np.arange(3), "b": 1}, {"a": np.arange(3), "b": 2}])
     assert merged["a"].tolist() == [0, 1, 2] and merged["b"] == [1, 2]
+
+
+def test_merge_keeps_signals_with_other_sampling_apart():
+    segment = merge_blocks(assembly_blocks(other_interval=0.5), "all").segments[0]
+    v = segment.filter(name="v")
+    assert sorted(s.shape for s in v) == [(11, 3), (21, 3)]
+    assert segment.filter(name="gsyn_exc")[0].shape == (21, 10)
+
+
+def single_v_block(label, first_id, unit, offset):
+    record = SegmentRecord(spikes=None, spike_cells=[], index=0, t_start=0.0, t_stop=2.0,
+                           signals={"v": SignalData(np.array([0]), np.ones((3, 1)), 0.0,
+                                                    1.0)})
+    return build_block(label=label, segments=[record], variables="all",
+                       cells=np.array([0]), ids=np.array([first_id]), units={"v": unit},
+                       population_label=label, block_annotations={},
+                       channel_offset=offset)
+
+
+def test_merge_rescales_compatible_units_and_separates_others():
+    (v,) = merge_blocks([single_v_block("a", 0, "mV", 0), single_v_block("b", 1, "V", 1)],
+                        "ab").segments[0].analogsignals
+    assert v.units == pq.mV
+    np.testing.assert_array_equal(v.magnitude, [[1.0, 1000.0]] * 3)
+    signals = merge_blocks([single_v_block("a", 0, "mV", 0),
+                            single_v_block("b", 1, "nA", 1)], "ab").segments[0].analogsignals
+    assert sorted(str(s.units.dimensionality) for s in signals) == ["mV", "nA"]
+
+
+def test_merge_rejects_different_segment_counts():
+    blocks = assembly_blocks()
+    blocks[1].segments.pop()
+    with pytest.raises(ValueError, match="different numbers of segments"):
+        merge_blocks(blocks, "all")
+    with pytest.raises(ValueError, match="no Blocks"):
+        merge_blocks([], "all")
 
 
 # -- files ---------------------------------------------------------------------------
