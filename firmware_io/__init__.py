@@ -6,6 +6,7 @@ Depends on numpy, networkx and the standard library only.
 """
 
 from . import constants, units
+from .board import BoardSpec, ChipSpec, HostLink
 from .chip_config import ARRAY_FIELDS, SCALAR_FIELDS, ChipConfig
 from .constants import *  # noqa: F401,F403  (the constants are the contract)
 from .errors import (
@@ -16,11 +17,37 @@ from .errors import (
     ImageError,
     PacketError,
 )
+from .image import build_image, parse_image
+from .mismatch import ChipMismatch, ChipPhysics, chip_physics
+from .packets import (
+    EVENT_DTYPE,
+    LOST_DTYPE,
+    DecodedStream,
+    decode_events,
+    decode_stream,
+    encode_events,
+    make_events,
+)
 
 __all__ = [
     "constants",
     "units",
     "ChipConfig",
+    "BoardSpec",
+    "ChipSpec",
+    "HostLink",
+    "build_image",
+    "parse_image",
+    "ChipMismatch",
+    "ChipPhysics",
+    "chip_physics",
+    "EVENT_DTYPE",
+    "LOST_DTYPE",
+    "DecodedStream",
+    "encode_events",
+    "decode_events",
+    "decode_stream",
+    "make_events",
     "ARRAY_FIELDS",
     "SCALAR_FIELDS",
     "FirmwareIOError",
