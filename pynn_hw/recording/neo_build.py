@@ -131,7 +131,7 @@ def _spiketrains(record: SegmentRecord, table: _CellTable, population_label: str
         cell = int(table.cells[rank])
         trains.append(neo.SpikeTrain(
             per_train[slot], units=pq.ms, t_start=t_start, t_stop=t_stop,
-            source_population=population_label, channel_id=cell + channel_offset,
+            source_population=population_label, channel_id=cell + int(channel_offset),
             source_index=cell, source_id=int(table.ids[rank])))
     return SpikeTrainList(items=trains)
 

@@ -178,8 +178,12 @@ def test_view_without_recorded_cells_gives_no_signal():
 
 
 def test_channel_offset_shifts_channels_not_source_index():
-    segment = population_block(channel_offset=10).segments[0]
+    segment = population_block(channel_offset=np.int64(10)).segments[0]
     assert [t.annotations["channel_id"] for t in segment.spiketrains] == [10, 11, 12, 14]
+    # Neo's multiplexed view only trusts Python int channel ids
+    channels, times = segment.spiketrains.multiplexed
+    assert channels.tolist() == [10, 10, 12, 14, 14]
+    np.testing.assert_array_equal(times.magnitude, [1.0, 2.0, 7.25, 0.5, 9.5])
     assert [t.annotations["source_index"] for t in segment.spiketrains] == [0, 1, 2, 4]
     (v,) = segment.filter(name="v")
     np.testing.assert_array_equal(v.array_annotations["channel_index"], [10, 11, 14])
