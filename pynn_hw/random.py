@@ -61,6 +61,13 @@ def _normal_clipped_to_boundary(gen: np.random.Generator, size: int, mu: float,
     return np.clip(gen.normal(mu, sigma, size), low, high)
 
 
+def _uniform_int(gen: np.random.Generator, size: int, low: int, high: int) -> np.ndarray:
+    if not low < high:
+        raise InvalidParameterValueError(
+            f"uniform_int: low ({low}) must be smaller than high ({high}); high is excluded")
+    return gen.integers(low, high, size)
+
+
 @dataclass(frozen=True)
 class _Distribution:
     parameter_names: tuple[str, ...]
@@ -82,8 +89,7 @@ _DISTRIBUTIONS: dict[str, _Distribution] = {
     "poisson": _Distribution(("lambda_",), lambda g, s, lambda_: g.poisson(lambda_, s)),
     "uniform": _Distribution(("low", "high"), lambda g, s, low, high: g.uniform(low, high, s)),
     # PyNN's uniform_int includes low and excludes high, like numpy's integers().
-    "uniform_int": _Distribution(("low", "high"),
-                                 lambda g, s, low, high: g.integers(low, high, s)),
+    "uniform_int": _Distribution(("low", "high"), _uniform_int),
     "vonmises": _Distribution(("mu", "kappa"),
                               lambda g, s, mu, kappa: g.vonmises(mu, kappa, s)),
 }
@@ -127,6 +133,19 @@ def _resolve_parameters(distribution: str, positional: Sequence[Any] | None,
         raise InvalidParameterValueError(
             f"{signature}: missing parameter(s) {', '.join(missing)}")
     return {n: params[n] for n in names}
+
+
+def _sample(gen: np.random.Generator, size: int, distribution: str,
+            params: dict[str, Any]) -> np.ndarray:
+    """Draw ``size`` values; numpy's complaints about parameters become PyNN errors."""
+    try:
+        return _lookup(distribution).draw(gen, size, **params)
+    except InvalidParameterValueError:
+        raise
+    except (ValueError, TypeError) as exc:
+        values = ", ".join(f"{k}={v!r}" for k, v in params.items())
+        raise InvalidParameterValueError(
+            f"invalid parameters for distribution {distribution}({values}): {exc}") from None
 
 
 class AbstractRNG:
@@ -195,15 +214,14 @@ class AbstractRNG:
 
     def _draw(self, n: int | None, distribution: str, params: dict[str, Any],
               mask: np.ndarray | None) -> Any:
-        sampler = _lookup(distribution).draw
         if n is None:
             if mask is not None:
                 raise InvalidParameterValueError("a mask needs a number of values n")
-            return sampler(self.generator, 1, **params)[0].item()
+            return _sample(self.generator, 1, distribution, params)[0].item()
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
             raise InvalidParameterValueError(
                 f"number of values n must be a non-negative integer (got {n!r})")
-        values = sampler(self.generator, int(n), **params)
+        values = _sample(self.generator, int(n), distribution, params)
         return values if mask is None else values[mask]
 
     def __repr__(self) -> str:
@@ -298,6 +316,9 @@ class RandomDistribution:
             parameters_pos = None
         self.name = distribution
         self.parameters = _resolve_parameters(distribution, parameters_pos, parameters_named)
+        # Check the values now (a draw of zero values from a scratch generator leaves
+        # the user's stream untouched) rather than at the first draw.
+        _sample(np.random.default_rng(0), 0, distribution, self.parameters)
         if rng is not None and not isinstance(getattr(rng, "generator", None),
                                               np.random.Generator):
             raise InvalidParameterValueError(

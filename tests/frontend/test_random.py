@@ -148,3 +148,20 @@ def test_bad_seed_and_gsl_type():
 def test_every_distribution_has_a_moment_test():
     tested = {m[0] for m in MOMENTS} | {"normal_clipped", "normal_clipped_to_boundary"}
     assert tested == set(available_distributions())
+
+
+@pytest.mark.parametrize("name, params", [
+    ("normal", {"mu": 0.0, "sigma": -1.0}),
+    ("binomial", {"n": 10, "p": 1.5}),
+    ("uniform_int", {"low": 5, "high": 2}),
+    ("normal_clipped", {"mu": 0.0, "sigma": 1.0, "low": 1.0, "high": 0.0}),
+])
+def test_invalid_parameter_values_fail_at_construction(name, params):
+    with pytest.raises(InvalidParameterValueError, match=name):
+        RandomDistribution(name, **params)
+
+
+def test_construction_check_does_not_consume_the_stream():
+    rng = NumpyRNG(seed=8)
+    RandomDistribution("normal", (0.0, 1.0), rng=rng)
+    assert np.array_equal(rng.next(3), NumpyRNG(seed=8).next(3))
