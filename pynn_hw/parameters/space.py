@@ -137,6 +137,9 @@ class ParameterSpace:
                 self._set_lazy_shape(name, lazy, self._shape)
             converted[name] = lazy
         checked = {name for name, lazy in converted.items() if self._check_now(name, lazy)}
+        consistency = getattr(self.component, "check_consistency", None)
+        if consistency is not None:
+            consistency({**self._parameters, **converted})
         self._parameters.update(converted)
         self._checked = (self._checked - set(converted)) | checked
 
@@ -145,6 +148,29 @@ class ParameterSpace:
         return InvalidParameterValueError(
             f"{self._model_name}.{name}: expected a value of type {kind.__name__} "
             f"({_EXPECTED[kind]}), got {value!r} ({type(value).__name__})")
+
+    def convert(self, name: str, value: Any, shape: Any = None) -> LazyArray:
+        """Check a value for ``name`` as :meth:`update` would and return it as a LazyArray.
+
+        Useful to evaluate a value given for part of the cells (a view) with that part's
+        shape before merging it into the whole, e.g. a list of numbers for a Sequence
+        parameter becomes one Sequence, not an array.
+
+        Parameters
+        ----------
+        name
+            Parameter name (checked against the schema).
+        value
+            The value, in any form :meth:`update` accepts.
+        shape
+            Shape of the returned LazyArray (default: this space's shape).
+        """
+        self._check_name(name)
+        lazy = self._to_lazy(name, value)
+        self._set_lazy_shape(name, lazy, _as_shape(shape) if shape is not None else self._shape)
+        if lazy.shape is not None or lazy.is_homogeneous:
+            self._check_now(name, lazy)
+        return lazy
 
     def _to_lazy(self, name: str, value: Any) -> LazyArray:
         kind = self.schema.get(name) if self.schema is not None else None

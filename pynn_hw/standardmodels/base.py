@@ -11,6 +11,7 @@ functions of the index, when it is drawn.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import numpy as np
@@ -45,6 +46,9 @@ class StandardModelType:
     default_parameters: ClassVar[dict[str, Any]] = {}
     #: Derived: name -> PyNN unit string (parameters, and for cells state variables).
     units: ClassVar[dict[str, str | None]] = {}
+
+    #: Groups of array-valued parameters that must have the same length in every cell.
+    same_length: ClassVar[tuple[tuple[str, ...], ...]] = ()
 
     #: Whether values may be strings evaluated later by the user of the values
     #: (synapse parameters as expressions of the distance ``d``).
@@ -162,6 +166,33 @@ class StandardModelType:
         return (f"{cls.__name__}.{name} must be {check.describe()}{_unit_suffix(spec.unit)} "
                 f"(got {float(first)!r}{where})")
 
+    @classmethod
+    def check_consistency(cls, values: Mapping[str, LazyArray]) -> None:
+        """Checks across parameters, on the values that can be known without drawing.
+
+        Called by the ParameterSpace before it stores new values.
+
+        Raises
+        ------
+        InvalidParameterValueError
+            If parameters of a :attr:`same_length` group differ in length.
+        """
+        for group in cls.same_length:
+            lazies = [values[name] for name in group if name in values]
+            if len(lazies) < 2 or not all(lazy.is_homogeneous or lazy.shape is not None
+                                          for lazy in lazies):
+                continue
+            lengths = np.broadcast_arrays(*[_lengths(lazy) for lazy in lazies])
+            differ = np.flatnonzero(np.any([n != lengths[0] for n in lengths[1:]], axis=0)
+                                    .reshape(-1))
+            if differ.size:
+                k = differ[0]
+                got = " and ".join(str(int(n.reshape(-1)[k])) for n in lengths)
+                where = f" for element {k}" if lengths[0].ndim else ""
+                raise InvalidParameterValueError(
+                    f"{cls.__name__}: {' and '.join(group)} must have the same length "
+                    f"(got {got}{where})")
+
     # -- instance behaviour ----------------------------------------------------------
     def _homogeneous_values(self) -> dict[str, Any]:
         values = {}
@@ -254,6 +285,14 @@ class StandardCellType(StandardModelType):
         lines.append(f"  recordable: {', '.join(cls.recordable)}")
         lines.append(f"  receptor types: {', '.join(cls.receptor_types) or '(none)'}")
         return lines
+
+
+def _lengths(lazy: LazyArray) -> np.ndarray:
+    """Length of the array value of every element (0-d when homogeneous)."""
+    if lazy.is_homogeneous:
+        return np.asarray(len(lazy.evaluate(simplify=True)))
+    values = np.asarray(lazy.evaluate(), dtype=object)
+    return np.array([len(item) for item in values.reshape(-1)]).reshape(values.shape)
 
 
 def _unit_suffix(unit: str | None) -> str:

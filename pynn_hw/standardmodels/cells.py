@@ -246,6 +246,7 @@ class GIF_cond_exp(StandardCellType):
                      doc="jumps of the moving threshold"),
     }
     del parameter_table["v_thresh"]
+    same_length = (("tau_eta", "a_eta"), ("tau_gamma", "a_gamma"))
     state_table = {**_COND_STATE, "i_eta": State(0.0, "nA"), "v_t": State(-48.0, "mV")}
 
 
@@ -281,6 +282,7 @@ class SpikeSourceInhGamma(_SpikeSource):
                    doc="start times of the bins"),
         **_START,
     }
+    same_length = (("a", "b", "tbins"),)
 
 
 class SpikeSourceArray(_SpikeSource):

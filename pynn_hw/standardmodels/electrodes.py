@@ -8,13 +8,13 @@ are passed on at once, and the session provides the recorded current.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 import numpy as np
 
 from pynn_hw.errors import InvalidParameterValueError, RecordingError
-from pynn_hw.parameters import ParameterSpace, Sequence
+from pynn_hw.parameters import LazyArray, ParameterSpace, Sequence
 from pynn_hw.standardmodels.base import StandardModelType
 from pynn_hw.standardmodels.spec import NON_DECREASING, NON_NEGATIVE, POSITIVE, p
 
@@ -44,7 +44,6 @@ class StandardCurrentSource(StandardModelType):
         object.__setattr__(self, "_recording", False)
         super().__init__(**parameters)
         self._check_single_values(self.parameter_space)
-        self._check_consistency(self.parameter_space.evaluate(simplify=True))
 
     # -- checks --------------------------------------------------------------------
     @classmethod
@@ -55,12 +54,18 @@ class StandardCurrentSource(StandardModelType):
                     f"{cls.__name__}.{name} must be a single value "
                     f"({cls.get_schema()[name].__name__}), got {lazy!r}")
 
-    def _check_consistency(self, values: dict[str, Any]) -> None:
-        """Checks across parameters; the base class checks stop >= start."""
+    @classmethod
+    def check_consistency(cls, values: Mapping[str, LazyArray]) -> None:
+        """As the base class, and ``stop`` must not come before ``start``."""
+        super().check_consistency(values)
         start, stop = values.get("start"), values.get("stop")
-        if start is not None and stop is not None and stop < start:
+        if start is None or stop is None or not (start.is_homogeneous and stop.is_homogeneous):
+            return
+        start_value, stop_value = start.evaluate(simplify=True), stop.evaluate(simplify=True)
+        if stop_value < start_value:
             raise InvalidParameterValueError(
-                f"{type(self).__name__}.stop must be >= start ({start!r} ms), got {stop!r} ms")
+                f"{cls.__name__}.stop must be >= start ({start_value!r} ms), "
+                f"got {stop_value!r} ms")
 
     # -- parameters ----------------------------------------------------------------
     def set_parameters(self, **parameters: Any) -> None:
@@ -71,7 +76,6 @@ class StandardCurrentSource(StandardModelType):
         candidate = self.parameter_space.copy()
         candidate.update(**parameters)
         self._check_single_values(candidate)
-        self._check_consistency(candidate.evaluate(simplify=True))
         object.__setattr__(self, "parameter_space", candidate)
         if self._session is not None:
             self._session.update_current_source(self)
@@ -197,12 +201,7 @@ class StepCurrentSource(StandardCurrentSource):
         "times": p(Sequence([]), "ms", NON_NEGATIVE, NON_DECREASING, doc="switching times"),
     }
 
-    def _check_consistency(self, values: dict[str, Any]) -> None:
-        n_times, n_amplitudes = len(values["times"]), len(values["amplitudes"])
-        if n_times != n_amplitudes:
-            raise InvalidParameterValueError(
-                f"StepCurrentSource needs as many amplitudes as times; got {n_amplitudes} "
-                f"amplitudes and {n_times} times")
+    same_length = (("amplitudes", "times"),)
 
     def resolved(self, dt: float) -> tuple[np.ndarray, np.ndarray]:
         """Switching times rounded to the time grid, without duplicates.

@@ -96,7 +96,8 @@ class TestStepCurrentSource:
 
     def test_lengths_must_match(self):
         with pytest.raises(InvalidParameterValueError,
-                           match="as many amplitudes as times; got 1 amplitudes and 2 times"):
+                           match=r"StepCurrentSource: amplitudes and times must have the "
+                                 r"same length \(got 1 and 2\)"):
             sm.StepCurrentSource(times=[1.0, 2.0], amplitudes=[0.5])
 
     def test_lists_become_sequences(self):

@@ -207,7 +207,7 @@ def test_array_parameter_elements_checked():
     with pytest.raises(InvalidParameterValueError,
                        match=r"GIF_cond_exp.tau_eta: every element must be > 0 ms"):
         sm.GIF_cond_exp(tau_eta=ArrayParameter([1.0, -10.0, 100.0]))
-    cell = sm.GIF_cond_exp(tau_eta=[2.0, 20.0])  # a list becomes an ArrayParameter
+    cell = sm.GIF_cond_exp(tau_eta=[2.0, 20.0], a_eta=[1.0, 1.0])  # lists become ArrayParameters
     assert cell.parameter_space["tau_eta"].evaluate(simplify=True) == ArrayParameter([2, 20])
 
 
@@ -287,3 +287,35 @@ class TestStaticSynapse:
         assert syn.parameter_space["delay"].base_value == "0.5 + 0.01*d"
         with pytest.raises(InvalidParameterValueError, match="IF_cond_exp.tau_m: expected"):
             sm.IF_cond_exp(tau_m="0.5 + 0.01*d")  # cells take no expressions
+
+
+# -- parameters that belong together ------------------------------------------------------
+def test_gif_kernel_lengths_must_match():
+    with pytest.raises(InvalidParameterValueError,
+                       match=r"GIF_cond_exp: tau_eta and a_eta must have the same length "
+                             r"\(got 2 and 3\)"):
+        sm.GIF_cond_exp(tau_eta=[1.0, 10.0])
+    sm.GIF_cond_exp(tau_eta=[1.0, 10.0], a_eta=[0.5, 0.5])
+
+
+def test_inh_gamma_bins_per_cell_lengths_checked_when_shape_known():
+    cell = sm.SpikeSourceInhGamma(a=[[1.0, 2.0], [1.0]], b=[[1.0, 1.0], [1.0]],
+                                  tbins=[[0.0, 5.0], [0.0]])
+    space = cell.parameter_space.copy()
+    space.shape = (2,)
+    with pytest.raises(InvalidParameterValueError,
+                       match=r"a and b and tbins must have the same length \(got 2 and 1 and 2 "
+                             r"for element 0\)"):
+        space.update(b=[[1.0], [1.0]])
+    assert space["b"][0] == Sequence([1.0, 1.0])  # the rejected value was not stored
+
+
+def test_convert_gives_a_checked_lazy_value_for_part_of_the_cells():
+    space = sm.SpikeSourceArray().parameter_space.copy()
+    space.shape = (10,)
+    lazy = space.convert("spike_times", [1.0, 2.0, 3.0], shape=(2,))
+    assert lazy.shape == (2,) and lazy.evaluate()[1] == Sequence([1.0, 2.0, 3.0])
+    with pytest.raises(InvalidParameterValueError, match="increasing order"):
+        space.convert("spike_times", [3.0, 2.0], shape=(2,))
+    with pytest.raises(NonExistentParameterError):
+        space.convert("rate", 1.0)
