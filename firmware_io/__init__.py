@@ -17,7 +17,7 @@ from .errors import (
     ImageError,
     PacketError,
 )
-from .image import build_image, parse_image
+from .image import ROUTE_DTYPE, BoardImage, build_image, parse_board_image, parse_image
 from .mismatch import ChipMismatch, ChipPhysics, chip_physics
 from .packets import (
     EVENT_DTYPE,
@@ -38,6 +38,9 @@ __all__ = [
     "HostLink",
     "build_image",
     "parse_image",
+    "parse_board_image",
+    "BoardImage",
+    "ROUTE_DTYPE",
     "ChipMismatch",
     "ChipPhysics",
     "chip_physics",

@@ -5,18 +5,24 @@ image"):
 
 ``header`` (24 bytes)
     ``magic`` b"PHWC" | ``version`` u16 | ``n_chips`` u16 |
-    ``record_bytes`` u32 | ``payload_bytes`` u32 | ``crc32`` u32 | reserved u32 (0)
+    ``record_bytes`` u32 | ``n_routes`` u32 | ``payload_bytes`` u32 | ``crc32`` u32
 
 ``payload``
-    ``n_chips`` chip records of ``record_bytes`` each, in the order given.
+    ``n_chips`` chip records of ``record_bytes`` each, in chip-id order, then
+    ``n_routes`` route words of 4 bytes (see :data:`ROUTE_DTYPE`).
 
 A chip record is the sequence of :data:`SECTIONS`; each section is a
 little-endian bit stream (field ``i`` occupies bits ``i*width .. i*width +
 width - 1``, bit ``k`` of the stream is bit ``k % 8`` of byte ``k // 8``) of
 fixed-width codes in C order of the field's shape, padded with zero bits to
 a whole byte. The record is padded with zero bytes to a multiple of 4 bytes.
+A route word is ``src_chip | src_neuron << 6 | dst_chip << 15 | dst_row << 21``
+(6 + 9 + 6 + 9 bits, bits 30..31 zero): events of neuron ``src_neuron`` of
+chip ``src_chip`` are delivered to row ``dst_row`` (``block * 256 + row``, an
+EXTERNAL row) of chip ``dst_chip``.
+
 ``crc32`` is the CRC-32 (IEEE 802.3, as ``zlib.crc32``) of header bytes
-0..15 followed by the payload.
+0..19 followed by the payload.
 """
 
 from __future__ import annotations
@@ -29,9 +35,13 @@ import numpy as np
 
 from .chip_config import ARRAY_FIELDS, SCALAR_FIELDS, ChipConfig
 from .constants import (
+    ADDR_BITS,
+    NEURONS_PER_CHIP,
     PARAM_BITS,
     READOUT_BITS,
+    ROW_SOURCE,
     ROW_SOURCE_BITS,
+    ROWS_PER_CHIP,
     SERIAL_BITS,
     SIGN_BITS,
     STDP_FLAG_BITS,
@@ -46,8 +56,21 @@ IMAGE_VERSION = 1
 _HEADER = struct.Struct("<4sHHIIII")
 HEADER_BYTES = _HEADER.size  # 24
 #: Bytes of the header covered by the CRC (everything before the crc field).
-_CRC_HEADER_BYTES = 16
+_CRC_HEADER_BYTES = 20
 RECORD_ALIGN = 4
+
+CHIP_ID_BITS = 6  # as in the event packets: up to 64 chips
+#: One inter-chip route: events of (src_chip, src_neuron) go to (dst_chip, dst_row).
+ROUTE_DTYPE = np.dtype(
+    [("src_chip", np.uint16), ("src_neuron", np.uint16), ("dst_chip", np.uint16), ("dst_row", np.uint16)]
+)
+_ROUTE_FIELDS = (  # name, width, shift, exclusive upper bound
+    ("src_chip", CHIP_ID_BITS, 0, 1 << CHIP_ID_BITS),
+    ("src_neuron", ADDR_BITS, CHIP_ID_BITS, NEURONS_PER_CHIP),
+    ("dst_chip", CHIP_ID_BITS, CHIP_ID_BITS + ADDR_BITS, 1 << CHIP_ID_BITS),
+    ("dst_row", ADDR_BITS, 2 * CHIP_ID_BITS + ADDR_BITS, ROWS_PER_CHIP),
+)
+ROUTE_BYTES = 4
 
 
 class Section(NamedTuple):
@@ -133,37 +156,70 @@ def _pack_record(config: ChipConfig) -> bytes:
     return record + bytes(RECORD_BYTES - len(record))
 
 
-def build_image(configs: list[ChipConfig]) -> bytes:
-    """Serialise chip configurations into one configuration image.
+def _route_words(routes: np.ndarray, configs: list[ChipConfig]) -> np.ndarray:
+    routes = np.asarray(routes)
+    if routes.dtype != ROUTE_DTYPE or routes.ndim != 1:
+        raise ImageError(f"routes must be a 1-d array of ROUTE_DTYPE {ROUTE_DTYPE}; got dtype {routes.dtype}, shape {routes.shape}")
+    words = np.zeros(routes.size, dtype=np.uint32)
+    for name, _width, shift, bound in _ROUTE_FIELDS:
+        values = routes[name]
+        limit = len(configs) if name.endswith("chip") else bound
+        bad = values >= limit
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise ImageError(f"routes[{i}].{name}: value {int(values[i])} is out of range; valid: 0..{limit - 1}")
+        words |= values.astype(np.uint32) << np.uint32(shift)
+    if routes.size:
+        source = np.stack([c.row_source.reshape(-1) for c in configs])[routes["dst_chip"], routes["dst_row"]]
+        bad = source != ROW_SOURCE.EXTERNAL
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise ImageError(
+                f"routes[{i}].dst_row: row {int(routes['dst_row'][i])} of chip {int(routes['dst_chip'][i])} has "
+                f"row_source {ROW_SOURCE(int(source[i])).name}; a routed event needs an EXTERNAL row"
+            )
+        uniq, first, counts = np.unique(words, return_index=True, return_counts=True)
+        if (counts > 1).any():
+            i = int(first[np.argmax(counts > 1)])
+            raise ImageError(f"routes[{i}]: route {routes[i].tolist()} is listed more than once")
+    return words
+
+
+def build_image(configs: list[ChipConfig], routes: np.ndarray | None = None) -> bytes:
+    """Serialise chip configurations (and inter-chip routes) into one image.
 
     Parameters
     ----------
     configs : list of ChipConfig
-        One per chip, in board chip-id order.
+        One per chip, in board chip-id order (1..64 chips).
+    routes : ndarray of ROUTE_DTYPE, optional
+        Inter-chip routes; every destination row must be EXTERNAL.
 
     Returns
     -------
     bytes
-        Header plus ``len(configs)`` chip records.
+        Header, ``len(configs)`` chip records, then the route words.
 
     Raises
     ------
     ImageError
-        If there are no configurations or more than 65535.
+        If there are no or more than 64 configurations, or a route is out of
+        range, duplicated or ends at a row that is not EXTERNAL.
     ConfigError
-        If a configuration is invalid (it is re-validated first).
+        If a configuration is invalid (each is re-validated first).
     """
     configs = list(configs)
-    if not 1 <= len(configs) <= 0xFFFF:
-        raise ImageError(f"an image holds 1..65535 chip configurations; got {len(configs)}")
+    if not 1 <= len(configs) <= 1 << CHIP_ID_BITS:
+        raise ImageError(f"an image holds 1..{1 << CHIP_ID_BITS} chip configurations; got {len(configs)}")
     for i, c in enumerate(configs):
         if not isinstance(c, ChipConfig):
             raise ImageError(f"configs[{i}] is a {type(c).__name__}; expected ChipConfig")
         c.validate()
-    payload = b"".join(_pack_record(c) for c in configs)
-    head = _HEADER.pack(IMAGE_MAGIC, IMAGE_VERSION, len(configs), RECORD_BYTES, len(payload), 0, 0)
-    crc = zlib.crc32(payload, zlib.crc32(head[:_CRC_HEADER_BYTES]))
-    return _HEADER.pack(IMAGE_MAGIC, IMAGE_VERSION, len(configs), RECORD_BYTES, len(payload), crc, 0) + payload
+    words = _route_words(np.zeros(0, ROUTE_DTYPE) if routes is None else routes, configs)
+    payload = b"".join(_pack_record(c) for c in configs) + words.astype("<u4").tobytes()
+    fields = (IMAGE_MAGIC, IMAGE_VERSION, len(configs), RECORD_BYTES, words.size, len(payload))
+    crc = zlib.crc32(payload, zlib.crc32(_HEADER.pack(*fields, 0)[:_CRC_HEADER_BYTES]))
+    return _HEADER.pack(*fields, crc) + payload
 
 
 def _parse_record(record: bytes, chip: int) -> ChipConfig:
@@ -194,29 +250,39 @@ def _parse_record(record: bytes, chip: int) -> ChipConfig:
         raise ImageError(f"chip record {chip}: {err}") from err
 
 
-def parse_image(data: bytes | bytearray | memoryview) -> list[ChipConfig]:
-    """Parse a configuration image back into chip configurations.
+class BoardImage(NamedTuple):
+    """Contents of a configuration image."""
+
+    configs: list[ChipConfig]
+    routes: np.ndarray
+
+
+def parse_board_image(data: bytes | bytearray | memoryview) -> BoardImage:
+    """Parse a configuration image into chip configurations and routes.
 
     Raises
     ------
     ImageError
         If the image is too short or has the wrong length, magic, version,
         record size or checksum, or a record holds an invalid code or
-        non-zero padding. The message says which and what was expected.
+        non-zero padding, or a route is invalid. The message says which and
+        what was expected.
     """
     data = bytes(data)
     if len(data) < HEADER_BYTES:
         raise ImageError(f"image of {len(data)} bytes is shorter than the {HEADER_BYTES}-byte header")
-    magic, version, n_chips, record_bytes, payload_bytes, crc, reserved = _HEADER.unpack_from(data)
+    magic, version, n_chips, record_bytes, n_routes, payload_bytes, crc = _HEADER.unpack_from(data)
     if magic != IMAGE_MAGIC:
         raise ImageError(f"image magic {magic!r} is invalid; expected {IMAGE_MAGIC!r}")
     if version != IMAGE_VERSION:
         raise ImageError(f"image version {version} is not supported; supported: {IMAGE_VERSION}")
     if record_bytes != RECORD_BYTES:
         raise ImageError(f"image record size {record_bytes} bytes is invalid; expected {RECORD_BYTES}")
-    if n_chips == 0 or payload_bytes != n_chips * RECORD_BYTES:
+    expected = n_chips * RECORD_BYTES + n_routes * ROUTE_BYTES
+    if not 1 <= n_chips <= 1 << CHIP_ID_BITS or payload_bytes != expected:
         raise ImageError(
-            f"image payload size {payload_bytes} bytes does not match {n_chips} chip records of {RECORD_BYTES} bytes"
+            f"image payload size {payload_bytes} bytes does not match {n_chips} chip records of {RECORD_BYTES} "
+            f"bytes and {n_routes} routes of {ROUTE_BYTES} bytes (1..{1 << CHIP_ID_BITS} chips)"
         )
     if len(data) != HEADER_BYTES + payload_bytes:
         raise ImageError(f"image length {len(data)} bytes is invalid; the header announces {HEADER_BYTES + payload_bytes}")
@@ -224,6 +290,22 @@ def parse_image(data: bytes | bytearray | memoryview) -> list[ChipConfig]:
     actual = zlib.crc32(payload, zlib.crc32(data[:_CRC_HEADER_BYTES]))
     if actual != crc:
         raise ImageError(f"image checksum mismatch: header says CRC-32 0x{crc:08x}, contents give 0x{actual:08x}")
-    if reserved:
-        raise ImageError(f"image header reserved word is 0x{reserved:08x}; expected 0")
-    return [_parse_record(payload[i * RECORD_BYTES : (i + 1) * RECORD_BYTES], i) for i in range(n_chips)]
+    configs = [_parse_record(payload[i * RECORD_BYTES : (i + 1) * RECORD_BYTES], i) for i in range(n_chips)]
+    words = np.frombuffer(payload, dtype="<u4", offset=n_chips * RECORD_BYTES).astype(np.uint32)
+    if (words >> np.uint32(30)).any():
+        i = int(np.argmax(words >> np.uint32(30)))
+        raise ImageError(f"route word {i} (0x{int(words[i]):08x}) has non-zero bits 30..31")
+    routes = np.empty(words.size, dtype=ROUTE_DTYPE)
+    for name, width, shift, _bound in _ROUTE_FIELDS:
+        routes[name] = (words >> np.uint32(shift)) & np.uint32((1 << width) - 1)
+    _route_words(routes, configs)  # same checks as when building
+    return BoardImage(configs, routes)
+
+
+def parse_image(data: bytes | bytearray | memoryview) -> list[ChipConfig]:
+    """Parse a configuration image back into its chip configurations.
+
+    See :func:`parse_board_image` (which also returns the routes) for the
+    errors raised.
+    """
+    return parse_board_image(data).configs
