@@ -275,6 +275,21 @@ class StandardCellType(StandardModelType):
             raise NonExistentParameterError(name, f"{cls.__name__} (initial values)",
                                             cls.default_initial_values)
 
+    @classmethod
+    def initial_value_space(cls, shape: Any = None) -> ParameterSpace:
+        """A ParameterSpace of the default initial values, checking names and types.
+
+        Values of the state variables are floats; NaN is refused.
+
+        Parameters
+        ----------
+        shape
+            Shape of the cell array (may be set later).
+        """
+        return ParameterSpace(dict(cls.default_initial_values),
+                              schema={name: float for name in cls.default_initial_values},
+                              shape=shape, component=_InitialValues(cls))
+
     def _describe_extra(self) -> list[str]:
         cls = type(self)
         lines = []
@@ -285,6 +300,24 @@ class StandardCellType(StandardModelType):
         lines.append(f"  recordable: {', '.join(cls.recordable)}")
         lines.append(f"  receptor types: {', '.join(cls.receptor_types) or '(none)'}")
         return lines
+
+
+class _InitialValues:
+    """The component of an initial-value space: names the cell type, refuses NaN."""
+
+    def __init__(self, celltype: type[StandardCellType]) -> None:
+        self.celltype = celltype
+        self.__name__ = f"{celltype.__name__} (initial values)"
+
+    def check_parameter_values(self, name: str, values: Any) -> None:
+        try:
+            array = np.asarray(values, dtype=float)
+        except (TypeError, ValueError):
+            raise InvalidParameterValueError(
+                f"{self.__name__}.{name} must be a number, got {values!r}") from None
+        if np.any(np.isnan(array)):
+            raise InvalidParameterValueError(
+                f"{self.__name__}.{name} must be a number (not NaN), got {values!r}")
 
 
 def _lengths(lazy: LazyArray) -> np.ndarray:

@@ -64,7 +64,8 @@ def test_parameters_as_attributes():
 
 
 def test_values_must_be_single():
-    with pytest.raises(InvalidParameterValueError, match="DCSource.amplitude must be a single value"):
+    with pytest.raises(InvalidParameterValueError,
+                       match="DCSource.amplitude must be a single value"):
         sm.DCSource(amplitude=np.array([1.0, 2.0]))
     with pytest.raises(InvalidParameterValueError, match="must be a single value"):
         sm.StepCurrentSource(times=[[1.0], [2.0]], amplitudes=[[1.0], [2.0]])
@@ -91,7 +92,8 @@ class TestStepCurrentSource:
     def test_times_must_increase_and_be_non_negative(self):
         with pytest.raises(ValueError, match="StepCurrentSource.times must be in increasing order"):
             sm.StepCurrentSource(times=[10.0, 5.0], amplitudes=[1.0, 2.0])
-        with pytest.raises(InvalidParameterValueError, match="times: every element must be >= 0 ms"):
+        with pytest.raises(InvalidParameterValueError,
+                           match="times: every element must be >= 0 ms"):
             sm.StepCurrentSource(times=[-1.0, 5.0], amplitudes=[1.0, 2.0])
 
     def test_lengths_must_match(self):

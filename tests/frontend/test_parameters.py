@@ -262,7 +262,8 @@ class TestParameterSpace:
 
     def test_wrong_type_names_parameter_model_value_and_type(self):
         with pytest.raises(InvalidParameterValueError,
-                           match=r"Model\.tau: expected a value of type float .*got 'fast' \(str\)"):
+                           match=r"Model\.tau: expected a value of type float "
+                                 r".*got 'fast' \(str\)"):
             space(tau="fast")
         with pytest.raises(InvalidParameterValueError,
                            match=r"Model\.times: expected a value of type Sequence.*got 3\.0"):

@@ -226,7 +226,8 @@ def test_wrong_type_and_unknown_name():
 def test_function_values_checked_when_shape_known():
     cell = sm.IF_cond_exp(tau_m=lambda i: 10.0 - i)  # cell 10 gets tau_m = 0
     space = cell.parameter_space.copy()
-    with pytest.raises(InvalidParameterValueError, match=r"tau_m must be > 0 ms \(got 0.0 at index 10"):
+    with pytest.raises(InvalidParameterValueError,
+                       match=r"tau_m must be > 0 ms \(got 0.0 at index 10"):
         space.shape = (12,)
 
 
@@ -236,6 +237,20 @@ def test_random_values_from_the_project_rng_are_checked():
     space = sm.IF_cond_exp(cm=rd).parameter_space.copy()
     with pytest.raises(InvalidParameterValueError, match="IF_cond_exp.cm must be > 0 nF"):
         space.shape = (100,)
+
+
+def test_initial_value_space():
+    space = sm.EIF_cond_exp_isfa_ista.initial_value_space(shape=(3,))
+    assert space.evaluate() == {"v": -70.6, "w": 0.0, "gsyn_exc": 0.0, "gsyn_inh": 0.0}
+    space["v"] = np.array([-70.0, -60.0, -50.0])
+    np.testing.assert_array_equal(space.evaluate(mask=slice(1, None))["v"], [-60.0, -50.0])
+    with pytest.raises(NonExistentParameterError,
+                       match=r"EIF_cond_exp_isfa_ista \(initial values\) has no parameter 'u'"):
+        space.update(u=1.0)
+    with pytest.raises(InvalidParameterValueError, match=r"\(initial values\)\.w must be a number"):
+        space.update(w=float("nan"))
+    with pytest.raises(InvalidParameterValueError, match="type float"):
+        space.update(v="rest")
 
 
 def test_initial_value_names():
