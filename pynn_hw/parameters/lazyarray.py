@@ -74,6 +74,10 @@ class LazyArray:
         If an array value does not fit ``shape``.
     """
 
+    # Make numpy hand ``array * lazy`` and ``np.float64(2) * lazy`` to our reflected
+    # operators instead of treating the LazyArray as an opaque object element.
+    __array_ufunc__ = None
+
     def __init__(self, value: Any, shape: Any = None, dtype: type | None = None) -> None:
         self._operations: list[tuple[Callable[[Any, Any], Any], Any, bool]] = []
         # Shared with LazyArrays derived from this one (e.g. by unit scaling), so that
@@ -106,6 +110,8 @@ class LazyArray:
             if value and all(isinstance(v, _ArrayValue) for v in value):
                 return object_array(value)
             return np.asarray(value)
+        if isinstance(value, np.ndarray) and value.ndim == 0:
+            return value.item() if value.dtype != object else value[()]
         if isinstance(value, np.ndarray):
             return value.copy()  # later changes to the caller's array must not leak in
         raise TypeError(f"cannot make a LazyArray from {value!r} ({type(value).__name__})")

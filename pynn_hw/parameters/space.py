@@ -196,6 +196,8 @@ class ParameterSpace:
         if isinstance(value, (list, tuple, np.ndarray)):
             array = np.asarray(value) if not isinstance(value, np.ndarray) else value
             if array.dtype.kind in "biuf" and (kind is not bool or array.dtype.kind == "b"):
+                if kind is int and array.dtype.kind == "f" and np.any(array != np.round(array)):
+                    raise self._type_error(name, value, kind)
                 return array
         raise self._type_error(name, value, kind)
 

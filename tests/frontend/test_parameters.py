@@ -219,6 +219,17 @@ class TestLazyArrayArithmetic:
         np.testing.assert_array_equal((4 / la).evaluate(), [4, 2, 1])
         np.testing.assert_array_equal(la.evaluate(), [1, 2, 4])  # original unchanged
 
+    def test_numpy_operands_on_the_left(self):
+        la = LazyArray(np.array([1.0, 2.0]))
+        scaled = np.float64(3.0) * la
+        assert isinstance(scaled, LazyArray)
+        np.testing.assert_array_equal(scaled.evaluate(), [3.0, 6.0])
+        np.testing.assert_array_equal((np.array([10.0, 20.0]) - la).evaluate(), [9.0, 18.0])
+
+    def test_zero_dimensional_array_is_a_scalar(self):
+        la = LazyArray(np.array(4.0), shape=(3,))
+        assert la.is_homogeneous and la.evaluate(simplify=True) == 4.0
+
     def test_operations_on_scalars_stay_homogeneous(self):
         la = (LazyArray(2.0, shape=(3,)) * 1000) + 1
         assert la.is_homogeneous and la.evaluate(simplify=True) == 2001.0
@@ -270,6 +281,9 @@ class TestParameterSpace:
             space(times=3.0)
         with pytest.raises(InvalidParameterValueError, match=r"Model\.n: .*type int.*2\.5"):
             space(n=2.5)
+        with pytest.raises(InvalidParameterValueError, match=r"Model\.n: .*type int"):
+            space(n=np.array([1.0, 2.5]))
+        assert space(n=np.array([1.0, 2.0]))["n"].evaluate().dtype == int
 
     def test_range_check_through_component(self):
         with pytest.raises(InvalidParameterValueError, match="tau must be > 0"):
