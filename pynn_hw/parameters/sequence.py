@@ -40,6 +40,10 @@ class _ArrayValue:
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"{type(self).__name__} is immutable")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The default slot-state restore would go through the refused __setattr__.
+        return (type(self), (np.array(self._value),))
+
     @property
     def value(self) -> np.ndarray:
         """The values as a read-only float array."""

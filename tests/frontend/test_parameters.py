@@ -64,6 +64,14 @@ class TestSequence:
         assert result.dtype == object and result.shape == (2,)
         assert result[0] == Sequence([1.0, 2.0]) and result[1] == Sequence([10.0, 20.0])
 
+    def test_pickle_and_deepcopy(self):
+        import copy
+        import pickle
+        s = Sequence([1.0, 2.5])
+        assert pickle.loads(pickle.dumps(s)) == s
+        assert copy.deepcopy(ArrayParameter([3.0])) == ArrayParameter([3.0])
+        assert copy.copy(s) == s
+
     def test_max(self):
         assert Sequence([3.0, 7.5, 1.0]).max() == 7.5
         assert np.isnan(Sequence([]).max())
