@@ -1,0 +1,154 @@
+"""Projections as NEST connections: one vectorised ``nest.Connect`` per projection.
+
+Each projection gets its own copy of the NEST synapse model, so that
+``GetConnections(synapse_model=...)`` returns exactly its connections. NEST stores
+connections in its own order (by thread and source, sorted before the first run);
+the projection's order is recovered by matching (source, target, weight, delay)
+against the backend's copy of the current values, which is exact because a static
+synapse changes only when the backend changes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import nest
+import numpy as np
+
+from pynn_hw.errors import NonExistentParameterError, NoModelAvailableError
+from pynn_hw.network import ProjectionSpec
+from pynn_hw.standardmodels import synapses as std
+
+from software_backends.nest.grid import Grid
+
+#: Standard synapse type -> NEST synapse model.
+SYNAPSE_MODELS: dict[type, str] = {std.StaticSynapse: "static_synapse"}
+
+
+@dataclass
+class BuiltProjection:
+    """A projection in the kernel, with its current values in PyNN units.
+
+    Attributes
+    ----------
+    model
+        The projection's own NEST synapse model name.
+    sources, targets
+        NEST ids per connection, in the projection's order.
+    scale
+        NEST weight = PyNN weight * scale, per connection (unit factor and sign).
+    values
+        ``weight`` and ``delay`` per connection, in PyNN units (delays on the grid).
+    """
+
+    label: str
+    model: str
+    sources: np.ndarray
+    targets: np.ndarray
+    scale: np.ndarray
+    values: dict[str, np.ndarray]
+
+
+def nest_synapse_model(spec: ProjectionSpec) -> str:
+    for cls in spec.synapse_type.__mro__:
+        if cls in SYNAPSE_MODELS:
+            return SYNAPSE_MODELS[cls]
+    raise NoModelAvailableError(
+        f"projection {spec.label!r}: the NEST backend has no model for "
+        f"{spec.synapse_type.__name__}; available: "
+        f"{', '.join(c.__name__ for c in SYNAPSE_MODELS)}")
+
+
+def connect(spec: ProjectionSpec, node_ids: np.ndarray, scale_of_cell: np.ndarray,
+            values: dict[str, np.ndarray], grid: Grid) -> BuiltProjection:
+    """Create the connections of one projection.
+
+    Parameters
+    ----------
+    spec
+        The projection.
+    node_ids
+        NEST id of every global cell index.
+    scale_of_cell
+        NEST weight per PyNN weight for connections onto each global cell index
+        (unit factor times the receptor's sign).
+    values
+        Current ``weight`` and ``delay`` of every connection (PyNN units).
+    grid
+        The time grid (delays are rounded to it).
+    """
+    base = nest_synapse_model(spec)
+    model = f"pynn_hw_{base}_{spec.index}"
+    nest.CopyModel(base, model)
+    sources = node_ids[spec.global_pre()]
+    targets = node_ids[spec.global_post()]
+    scale = scale_of_cell[spec.global_post()]
+    weight = np.broadcast_to(values["weight"], (spec.size,)).astype(float)
+    delay = grid.to_grid_ms(np.broadcast_to(values["delay"], (spec.size,)).astype(float),
+                            f"projection {spec.label!r} delays")
+    built = BuiltProjection(spec.label, model, sources, targets, scale,
+                            {"weight": weight, "delay": delay})
+    if spec.size:
+        nest.Connect(sources, targets, "one_to_one",
+                     {"synapse_model": model, "weight": weight * scale, "delay": delay})
+    return built
+
+
+def _connection_table(conns: nest.SynapseCollection) -> dict[str, np.ndarray]:
+    """source, target, weight and delay of every connection, in NEST's order."""
+    if len(conns) == 0:
+        return {key: np.zeros(0) for key in ("source", "target", "weight", "delay")}
+    table = conns.get(["source", "target", "weight", "delay"])
+    return {key: np.asarray(value) for key, value in table.items()}
+
+
+def _order(built: BuiltProjection, grid: Grid) -> tuple[nest.SynapseCollection, np.ndarray,
+                                                         dict[str, np.ndarray]]:
+    """NEST's connections, their table, and for each connection of the projection
+    (in its order) the position of that connection in NEST's order."""
+    conns = nest.GetConnections(synapse_model=built.model)
+    table = _connection_table(conns)
+    if table["source"].size != built.sources.size:
+        raise RuntimeError(f"projection {built.label!r}: NEST holds {table['source'].size} "
+                           f"connections, the projection {built.sources.size}")
+    ours = np.lexsort((grid.steps(built.values["delay"]), built.values["weight"] * built.scale,
+                       built.targets, built.sources))
+    theirs = np.lexsort((grid.steps(table["delay"]), table["weight"],
+                         table["target"], table["source"]))
+    if not (np.array_equal(built.sources[ours], table["source"][theirs])
+            and np.array_equal(built.targets[ours], table["target"][theirs])):
+        raise RuntimeError(f"projection {built.label!r}: the connections in NEST differ "
+                           "from those the projection created")
+    position = np.empty(built.sources.size, dtype=np.int64)
+    position[ours] = theirs
+    return conns, position, table
+
+
+def get_parameter(built: BuiltProjection, name: str, grid: Grid) -> np.ndarray:
+    """Current values of ``weight`` or ``delay`` read from NEST, in projection order."""
+    _check_name(built, name)
+    _, position, table = _order(built, grid)
+    values = table[name][position].astype(float)
+    if name == "weight":
+        return values / built.scale
+    return values
+
+
+def set_parameter(built: BuiltProjection, name: str, values: np.ndarray, grid: Grid) -> None:
+    """Write ``weight`` or ``delay`` (PyNN units, projection order) into NEST."""
+    _check_name(built, name)
+    values = np.broadcast_to(np.asarray(values, dtype=float), built.sources.shape).copy()
+    if name == "delay":
+        values = grid.to_grid_ms(values, f"projection {built.label!r} delays")
+    conns, position, _ = _order(built, grid)
+    nest_values = np.empty_like(values)
+    nest_values[position] = values * built.scale if name == "weight" else values
+    if values.size:
+        conns.set({name: nest_values})
+    built.values[name] = values
+
+
+def _check_name(built: BuiltProjection, name: str) -> None:
+    if name not in built.values:
+        raise NonExistentParameterError(name, f"projection {built.label!r} (static synapse)",
+                                        built.values)

@@ -1,0 +1,116 @@
+"""Translation tables of the spike sources.
+
+Random sources are NEST generators that send an independent train to every target,
+so each source cell is a generator followed by its own parrot neuron: the parrot is
+the cell (it is recorded and connected), and it repeats one train to all targets.
+A generator's spike reaches its parrot ``delay`` ms later, and grid-based
+generators stamp their first spike one step after ``start``; the generator window is
+moved earlier by that amount so that the parrots fire in (start, start + duration].
+A window that would have to begin before t = 0 begins at 0 instead: spikes can then
+only occur after ``shift`` ms (0.3 ms with dt = 0.1 ms and min_delay = 0.2 ms).
+
+Spike arrays use parrots too (NEST wants one synapse model for all connections
+leaving a device, and each projection has its own model): the generator fires
+``delay`` ms before each spike time, so spikes before ``delay + dt`` are moved there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from pynn_hw.errors import InvalidParameterValueError
+from pynn_hw.standardmodels import cells as std
+
+from software_backends.nest.grid import Grid
+from software_backends.nest.translation import Rule, computed, scaled
+
+
+@dataclass(frozen=True)
+class SourceContext:
+    """What the timing of a source depends on."""
+
+    grid: Grid
+    parrot_delay: float
+    precise: bool
+
+
+@dataclass(frozen=True)
+class SourceModel:
+    """A spike source as a NEST generator (plus parrot neurons when random).
+
+    Attributes
+    ----------
+    generator, precise_generator
+        NEST models for on-grid and off-grid spike precision.
+    grid_stamped
+        Whether the generator stamps its first spike one step after ``start`` (the
+        grid-based generators do, the precise Poisson generator does not).
+    rules
+        Rules of the generator parameters other than the time window.
+    windowed
+        Whether the source has ``start``/``duration``.
+    """
+
+    generator: str
+    precise_generator: str
+    grid_stamped: bool
+    rules: tuple[Rule, ...]
+    windowed: bool = True
+
+    def model_name(self, precise: bool) -> str:
+        return self.precise_generator if precise else self.generator
+
+    def shift(self, context: SourceContext) -> float:
+        """How much earlier than the PyNN window the generator window opens (ms)."""
+        stamped = self.grid_stamped or not context.precise
+        return context.parrot_delay + (context.grid.dt if stamped else 0.0)
+
+    def all_rules(self, context: SourceContext) -> tuple[Rule, ...]:
+        if not self.windowed:
+            return self.rules
+        shift = self.shift(context)
+        grid = context.grid
+
+        def start(start):
+            return grid.to_grid_ms(np.maximum(start - shift, 0.0))
+
+        def stop(start, duration):
+            return grid.to_grid_ms(np.maximum(start + duration - shift, 0.0))
+
+        return self.rules + (computed("start", ("start",), start),
+                             computed("stop", ("start", "duration"), stop))
+
+
+def _gamma_shape(alpha):
+    alpha = np.asarray(alpha, dtype=float)
+    if np.any(alpha != np.round(alpha)) or np.any(alpha < 1):
+        bad = alpha[(alpha != np.round(alpha)) | (alpha < 1)].flat[0]
+        raise InvalidParameterValueError(
+            f"SpikeSourceGamma.alpha must be a whole number >= 1 on NEST "
+            f"(gamma_sup_generator takes an integer shape), got {bad!r}")
+    return alpha.astype(np.int64)
+
+
+SOURCE_MODELS: dict[type, SourceModel] = {
+    std.SpikeSourcePoisson: SourceModel(
+        "poisson_generator", "poisson_generator_ps", False, (scaled("rate", "rate"),)),
+    std.SpikeSourcePoissonRefractory: SourceModel(
+        "ppd_sup_generator", "ppd_sup_generator", True,
+        (scaled("rate", "rate"), scaled("tau_refrac", "dead_time"))),
+    # NEST's rate is the rate of spikes (beta / alpha); PyNN's beta is the rate
+    # parameter of the gamma distribution of the intervals.
+    std.SpikeSourceGamma: SourceModel(
+        "gamma_sup_generator", "gamma_sup_generator", True,
+        (computed("gamma_shape", ("alpha",), _gamma_shape),
+         computed("rate", ("alpha", "beta"), lambda alpha, beta: beta / alpha))),
+    std.SpikeSourceArray: SourceModel(
+        "spike_generator", "spike_generator", True, (), windowed=False),
+}
+
+#: Standard sources that NEST cannot provide, with the reason.
+UNSUPPORTED_SOURCES: dict[type, str] = {
+    std.SpikeSourceInhGamma: "NEST 3 has no inh_gamma_generator (it was an extension "
+                             "module of NEST 2)",
+}
