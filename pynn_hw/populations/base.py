@@ -13,7 +13,6 @@ from typing import Any
 import numpy as np
 
 from pynn_hw.errors import InvalidParameterValueError, NonExistentParameterError
-from pynn_hw.parameters import LazyArray
 from pynn_hw.populations.ids import ID
 from pynn_hw.populations.deprecated import DeprecatedPopulationMethods
 
@@ -170,20 +169,19 @@ class BasePopulation(DeprecatedPopulationMethods):
         self._check_names(parameters, valid, "parameter")
         root = self._root
         for name, value in parameters.items():
-            root._parameters[name] = self._merged(root._parameters[name], value)
+            root._parameters[name] = self._merged(root._parameters, name, value)
         backend = self._session.backend
         if backend is not None and not self._session.structure_changed:
             for name in parameters:
                 values = root._parameters[name].evaluate(mask=self._indices, simplify=False)
                 backend.set_parameters(root._index, self._indices, name, values)
 
-    def _merged(self, current: LazyArray, value: Any) -> Any:
-        """The root's new lazy value after assigning ``value`` to this object's cells."""
+    def _merged(self, space: Any, name: str, value: Any) -> Any:
+        """The root's new value of ``name`` after assigning ``value`` to this object's cells."""
         if self._root is self:
             return value
-        full = np.array(current.evaluate(simplify=False), copy=True)
-        new = LazyArray(value, shape=(self.size,)).evaluate(simplify=False)
-        full[self._indices] = new
+        full = np.array(space[name].evaluate(simplify=False), copy=True)
+        full[self._indices] = space.convert(name, value, shape=(self.size,)).evaluate()
         return full
 
     def initialize(self, **initial_values: Any) -> None:
@@ -195,7 +193,7 @@ class BasePopulation(DeprecatedPopulationMethods):
                                                 " (state variables)", valid)
         root = self._root
         for name, value in initial_values.items():
-            root._initial_values[name] = self._merged(root._initial_values[name], value)
+            root._initial_values[name] = self._merged(root._initial_values, name, value)
         backend = self._session.backend
         if backend is not None and not self._session.structure_changed:
             for name in initial_values:

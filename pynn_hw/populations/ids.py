@@ -32,7 +32,7 @@ class ID(int):
         if name.startswith("_") or self.parent is None:
             raise AttributeError(name)
         if name in self._names():
-            return self.as_view().get(name)
+            return self.parent._parameters[name].evaluate(mask=self.index)
         raise AttributeError(f"cell {int(self)} of {self.parent.label!r} has no attribute "
                              f"{name!r}")
 
@@ -86,16 +86,14 @@ class ID(int):
 
     def get_parameters(self) -> dict[str, Any]:
         """All parameter values of this cell."""
-        view = self.as_view()
-        names = list(self.parent.celltype.get_parameter_names())
-        return dict(zip(names, view.get(names)))
+        space = self.parent._parameters
+        return {name: space[name].evaluate(mask=self.index) for name in space.keys()}
 
     def set_parameters(self, **parameters: Any) -> None:
         self.as_view().set(**parameters)
 
     def get_initial_value(self, variable: str) -> Any:
-        return self.parent._initial_values[variable].evaluate(
-            mask=np.array([self.index]), simplify=False)[0]
+        return self.parent._initial_values[variable].evaluate(mask=self.index)
 
     def set_initial_value(self, variable: str, value: Any) -> None:
         self.as_view().initialize(**{variable: value})

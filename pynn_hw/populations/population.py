@@ -73,8 +73,7 @@ class Population(BasePopulation):
         self._first = session.allocate_ids(n)
         self._parameters: ParameterSpace = self._celltype.parameter_space.copy()
         self._parameters.shape = (n,)
-        self._initial_values = ParameterSpace(dict(self._celltype.default_initial_values),
-                                              shape=(n,))
+        self._initial_values = self._celltype.initial_value_space((n,))
         self._annotations: dict[str, Any] = {}
         self._recorder = PopulationRecorder(self)
         if initial_values:

@@ -49,7 +49,8 @@ def test_run_run_until_and_callbacks(sim):
 
 
 def _dc_driven(sim):
-    p = sim.Population(3, sim.IF_cond_exp(i_offset=[0.5, 1.0, 0.0]), label="driven")
+    # rheobase of the default IF_cond_exp: (v_thresh - v_rest) * cm / tau_m = 0.75 nA
+    p = sim.Population(3, sim.IF_cond_exp(i_offset=[1.0, 2.0, 0.0]), label="driven")
     p.record(["spikes", "v"])
     return p
 
