@@ -124,11 +124,18 @@ def make_arrays(ctx: ConnectionContext, pre: np.ndarray, post: np.ndarray,
     post = np.asarray(post)
     columns = dict(columns or {})
     if not presorted and pre.size:
-        key = pre.astype(np.int64) * max(ctx.post_size, 1) + post.astype(np.int64)
+        width = max(ctx.post_size, 1)
+        key = pre.astype(np.int64) * width + post.astype(np.int64)
         if np.any(key[1:] < key[:-1]):
-            order = np.argsort(key, kind="stable")
-            pre, post = pre[order], post[order]
-            columns = {name: np.asarray(v)[order] for name, v in columns.items()}
+            if columns:
+                order = np.argsort(key, kind="stable")
+                pre, post = pre[order], post[order]
+                columns = {name: np.asarray(v)[order] for name, v in columns.items()}
+            else:
+                # Equal keys are identical pairs, so a value sort (several times
+                # faster than an argsort) loses nothing.
+                key.sort()
+                pre, post = np.divmod(key, width)
     return ConnectionArrays(pre.astype(dtype, copy=False), post.astype(dtype, copy=False),
                             columns)
 

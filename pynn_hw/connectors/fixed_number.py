@@ -102,19 +102,23 @@ def _sparse_without_replacement(gen: np.random.Generator, counts: np.ndarray,
 def _dense_without_replacement(gen: np.random.Generator, counts: np.ndarray,
                                partner: np.ndarray, n_sources: int
                                ) -> tuple[np.ndarray, np.ndarray]:
-    rows = np.flatnonzero(counts)
+    """Per target, the ``counts[t]`` sources with the smallest uniform random keys."""
     targets, sources = [], []
     block = max(1, (1 << 20) // max(n_sources, 1))
-    for start in range(0, rows.size, block):
-        sel = rows[start:start + block]
-        keys = gen.random((sel.size, n_sources))
-        own = partner[sel]
-        has = own >= 0
-        keys[np.flatnonzero(has), own[has]] = 2.0  # never among the smallest
-        order = np.argsort(keys, axis=1)
-        take = np.arange(n_sources)[None, :] < counts[sel][:, None]
-        sources.append(order[take].astype(np.int64))
-        targets.append(np.repeat(sel.astype(np.int64), counts[sel]))
+    # Rows with the same count share one partial sort (argpartition needs one k).
+    for count in np.unique(counts[counts > 0]):
+        rows = np.flatnonzero(counts == count)
+        for start in range(0, rows.size, block):
+            sel = rows[start:start + block]
+            keys = gen.random((sel.size, n_sources))
+            own = partner[sel]
+            has = own >= 0
+            keys[np.flatnonzero(has), own[has]] = 2.0  # above every uniform key
+            chosen = (np.argpartition(keys, count - 1, axis=1)[:, :count]
+                      if count < n_sources else np.broadcast_to(np.arange(n_sources),
+                                                                keys.shape))
+            sources.append(chosen.reshape(-1).astype(np.int64, copy=False))
+            targets.append(np.repeat(sel.astype(np.int64), count))
     if not targets:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     return np.concatenate(targets), np.concatenate(sources)

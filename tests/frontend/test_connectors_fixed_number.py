@@ -34,13 +34,14 @@ def test_fixed_number_pre_without_self_connections(n):
     assert np.unique(keys(arrays, 50)).size == arrays.size
 
 
-def test_fixed_number_pre_sources_are_uniform():
-    # 2000 post cells each pick 5 of 20 pre cells: each pre cell is picked
-    # Binomial(2000, 1/4) times: mean 500, sd 19.4.
+@pytest.mark.parametrize("n", [5, 15])  # rejection path, sorted-keys path
+def test_fixed_number_pre_sources_are_uniform(n):
+    # 2000 post cells each pick n of 20 pre cells: each pre cell is picked
+    # Binomial(2000, n/20) times: sd = sqrt(2000 * 1/4 * 3/4) = 19.4 for both n.
     ctx = ConnectionContext.simple(20, 2000)
-    arrays = FixedNumberPreConnector(5, rng=NumpyRNG(seed=4)).connect(ctx)
+    arrays = FixedNumberPreConnector(n, rng=NumpyRNG(seed=4)).connect(ctx)
     counts = np.bincount(arrays.pre, minlength=20)
-    assert np.all(np.abs(counts - 500) < 5 * 19.4)
+    assert np.all(np.abs(counts - 2000 * n / 20) < 5 * 19.4)
 
 
 def test_fixed_number_post_exact_out_degree():
@@ -72,6 +73,18 @@ def test_fixed_number_from_distribution():
     arrays = FixedNumberPreConnector(n, rng=NumpyRNG(seed=3)).connect(ctx)
     expected = RandomDistribution("uniform_int", (2, 6), rng=NumpyRNG(seed=9)).next(200)
     assert np.array_equal(np.bincount(arrays.post, minlength=200), expected)
+
+
+def test_fixed_number_from_distribution_mixing_both_paths():
+    # counts 2..17 of 20 sources: rows above 5 take the sorted-keys path
+    ctx = ConnectionContext.simple(20, 20, same=True)
+    n = RandomDistribution("uniform_int", (2, 18), rng=NumpyRNG(seed=1))
+    arrays = FixedNumberPreConnector(n, allow_self_connections=False,
+                                     rng=NumpyRNG(seed=3)).connect(ctx)
+    expected = RandomDistribution("uniform_int", (2, 18), rng=NumpyRNG(seed=1)).next(20)
+    assert np.array_equal(np.bincount(arrays.post, minlength=20), expected)
+    assert not np.any(arrays.pre == arrays.post)
+    assert np.all(np.diff(keys(arrays, 20)) > 0)
 
 
 def test_fixed_number_too_many_without_replacement_gives_numbers():
