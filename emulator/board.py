@@ -1,0 +1,465 @@
+"""The emulated board: many chips, their state, the event network, one cycle at a time.
+
+Order of work inside cycle ``k`` (this order is part of the bit-accurate model):
+
+1. inter-chip events entering a link in cycle ``k`` compete for it (may
+   deliver row events of cycle ``k``);
+2. host input events of cycle ``k`` (``t // 32 == k``) compete for the chip's
+   input bucket;
+3. all row events of cycle ``k`` (host, feedback, inter-chip) are delivered:
+   STP factors, conductance increments, STDP acausal accumulation;
+4. membrane update, threshold, reset (:mod:`emulator.neuron`);
+5. conductance registers and STP states decay by one cycle;
+6. spikes become output events, feedback events (tick + 32 to the feedback
+   rows) and routed events (tick + 32 to the first link), and add STDP causal
+   correlation;
+7. at the end of every 150th cycle the STDP controllers rewrite one row per block;
+8. the read-out channels sample the membranes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+import numpy as np
+
+from firmware_io.chip_config import ChipConfig
+from firmware_io.constants import (
+    BLOCKS_PER_CHIP,
+    NEURONS_PER_BLOCK,
+    NEURONS_PER_CHIP,
+    NO_READOUT,
+    READOUT_CHANNELS_PER_CHIP,
+    ROW_SOURCE,
+    ROWS_PER_BLOCK,
+    ROWS_PER_CHIP,
+    TICKS_PER_CYCLE,
+)
+from firmware_io.packets import EVENT_DTYPE
+
+from . import stdp as stdp_mod
+from .coefficients import chip_coefficients
+from .network_fabric import OUTPUT_LATENCY_TICKS, FabricSpec, TokenBuckets
+from .neuron import NeuronState, build_neurons, membrane_step
+from .results import BoardStatus, DropCounts, RunResult
+from .routing import RouteTable
+from .synapse_rows import RowState, build_rows, decay_conductances, decay_stp, deliver
+
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+class InvalidEventError(ValueError):
+    """An input event names a chip or row that does not exist on the board."""
+
+
+def _as_configs(configs: Sequence[ChipConfig] | bytes | bytearray) -> list[ChipConfig]:
+    if isinstance(configs, (bytes, bytearray, memoryview)):
+        from firmware_io import image  # the configuration image codec
+        parsed = image.parse_image(bytes(configs))
+        configs = parsed if isinstance(parsed, (list, tuple)) else getattr(parsed, "chips")
+    configs = list(configs)
+    if not configs:
+        raise ValueError("Board.load: no chip configuration given; valid: one or more ChipConfig")
+    for i, c in enumerate(configs):
+        if not isinstance(c, ChipConfig):
+            raise TypeError(f"Board.load: configs[{i}] is a {type(c).__name__}; valid: ChipConfig")
+        c.validate()
+    return configs
+
+
+class Board:
+    """Bit-accurate emulator of a board of chips and its event network.
+
+    This is a **bit-accurate** model: integer state with the widths, rounding
+    and overflow rules of ``docs/hardware.md`` ("Emulator arithmetic"); the same
+    configuration and input give the same output, bit for bit, on every machine.
+
+    Parameters
+    ----------
+    fabric : FabricSpec or BoardSpec, optional
+        Links, delays and bandwidths of the board. Default: no inter-chip links
+        and unlimited host input.
+    ideal : bool
+        Ignore the chips' fixed-pattern mismatch (nominal chips).
+    strict : bool
+        Check every register against its width after every cycle and raise
+        :class:`OverflowError` if one left it (slow; meant for tests).
+
+    Notes
+    -----
+    Left out of the model: analog noise and temperature drift; the rise time
+    of the PSC (conductances jump within one cycle); per-row decay-time
+    mismatch is realised per conductance class (charge kept per row, see
+    :mod:`emulator.coefficients`); the wrap of the 32-bit time-stamp counter
+    (times are kept in 64 bits); the limited board memory for input/output
+    events and the read-out ADC (traces are the exact registers, sampled
+    every cycle).
+    """
+
+    #: Tag: this model is bit-accurate (as opposed to the float64 reference).
+    bit_accurate: ClassVar[bool] = True
+
+    def __init__(self, fabric: object | None = None, *, ideal: bool = False, strict: bool = False) -> None:
+        self._fabric_arg = fabric
+        self.ideal = bool(ideal)
+        self.strict = bool(strict)
+        self.n_chips = 0
+        self._loaded = False
+
+    # ------------------------------------------------------------------ set-up
+    def load(self, configs: Sequence[ChipConfig] | bytes, routes: RouteTable | None = None) -> None:
+        """Configure every chip (list of ChipConfig, or a configuration image) and reset.
+
+        Parameters
+        ----------
+        configs
+            One configuration per chip, in chip-id order, or an image as bytes.
+        routes
+            Inter-chip routes (default: none).
+        """
+        configs = _as_configs(configs)
+        self.n_chips = c = len(configs)
+        self.configs = [cfg.copy() for cfg in configs]
+        coeffs = [chip_coefficients(cfg, ideal=self.ideal) for cfg in configs]
+        self._rows = build_rows(coeffs)
+        self._nrn = build_neurons(coeffs)
+        self._stdp = stdp_mod.build_stdp(coeffs)
+        self._fabric = _fabric_spec(self._fabric_arg, c)
+        self._paths = self._fabric.paths()
+        self._paths_flat = self._paths.reshape(c * c, -1)
+        self._input_buckets = TokenBuckets(self._fabric.input_rate, self._fabric.input_depth)
+        self._link_buckets = TokenBuckets(self._fabric.link_rate, self._fabric.link_depth)
+        self._input_limited = bool((self._fabric.input_rate >= 0).any())
+
+        routes = RouteTable.empty() if routes is None else routes
+        routes.validate(c, self._rows.source)
+        unreachable = self._paths[routes.src_chip, routes.dst_chip, 0] == -2
+        if unreachable.any():
+            i = int(np.argmax(unreachable))
+            raise ValueError(f"route {i}: chip {int(routes.dst_chip[i])} cannot be reached from chip "
+                             f"{int(routes.src_chip[i])} over the board's links")
+        self._route_start, self._route_dst_chip, self._route_dst_row = routes.by_source(c)
+        self._has_routes = len(routes) > 0
+        self._feedback = _feedback_targets(self._rows.source, c)
+        self._readout = np.stack([cfg.readout.astype(np.int64) for cfg in configs])
+        connected = self._readout != NO_READOUT
+        self._trace_cols = np.flatnonzero(connected.ravel())
+        self._trace_src = (np.arange(c)[:, None] * NEURONS_PER_CHIP + self._readout).ravel()[self._trace_cols]
+        self._row_nnz = np.count_nonzero(self._rows.weights, axis=1)
+        self._loaded = True
+        self.reset()
+
+    def reset(self) -> None:
+        """Clear all dynamic state and counters; time back to 0.
+
+        Membranes go to their resting potentials; conductances, STP states,
+        STDP accumulators, pending events and drop counters to zero. Weights
+        keep their current values (including STDP changes); :meth:`load`
+        restores the configured ones.
+        """
+        self._require_loaded()
+        c = self.n_chips
+        self._nst = NeuronState.initial(self._nrn)
+        self._rst = RowState.zeros(self._rows)
+        self._sst = stdp_mod.StdpState.zeros(self._stdp, c * ROWS_PER_CHIP, c * NEURONS_PER_CHIP)
+        self._input_buckets.reset()
+        self._link_buckets.reset()
+        self.cycle = 0
+        self._row_queue: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
+        self._link_queue: dict[int, list[tuple[np.ndarray, ...]]] = {}
+        self._pending = np.zeros(0, dtype=[("t", np.int64), ("chip", np.int64), ("row", np.int64)])
+        self._drop_not_external = np.zeros(c, dtype=np.int64)
+        self._drop_late = np.zeros(c, dtype=np.int64)
+        self._drops_at_last_run = self._drops()
+        self._counters = {"input": 0, "row": 0, "syn": 0, "output": 0}
+
+    # --------------------------------------------------------------- host side
+    def write_input(self, events: np.ndarray) -> None:
+        """Queue host input events (EVENT_DTYPE; ``addr`` = ``block * 256 + row``).
+
+        Events are kept until the run that covers their time. Events earlier
+        than the board's current time or addressed to a row that does not take
+        external input are dropped and counted (``late``, ``not_external``).
+
+        Raises
+        ------
+        InvalidEventError
+            If an event names a chip or row address that does not exist.
+        """
+        self._require_loaded()
+        ev = np.asarray(events)
+        if ev.dtype != EVENT_DTYPE:
+            raise InvalidEventError(f"input events have dtype {ev.dtype}; valid: EVENT_DTYPE {EVENT_DTYPE}")
+        chip, addr = ev["chip"].astype(np.int64), ev["addr"].astype(np.int64)
+        t = ev["t"].astype(np.int64)
+        for name, arr, limit in (("chip", chip, self.n_chips), ("addr", addr, ROWS_PER_CHIP)):
+            bad = arr >= limit
+            if bad.any():
+                i = int(np.argmax(bad))
+                raise InvalidEventError(f"input event {i}: {name} {int(arr[i])} does not exist on this board; "
+                                        f"valid: 0..{limit - 1}")
+        row = chip * ROWS_PER_CHIP + addr
+        late = t < self.cycle * TICKS_PER_CYCLE
+        not_ext = ~late & (self._rows.source[row] != ROW_SOURCE.EXTERNAL)
+        self._drop_late += np.bincount(chip[late], minlength=self.n_chips)
+        self._drop_not_external += np.bincount(chip[not_ext], minlength=self.n_chips)
+        keep = ~(late | not_ext)
+        new = np.empty(int(keep.sum()), dtype=self._pending.dtype)
+        new["t"], new["chip"], new["row"] = t[keep], chip[keep], row[keep]
+        merged = np.concatenate([self._pending, new])
+        self._pending = merged[np.lexsort((merged["t"], merged["chip"], merged["t"] // TICKS_PER_CYCLE))]
+
+    def run(self, n_cycles: int, input_events: np.ndarray | None = None) -> RunResult:
+        """Run ``n_cycles`` cycles (0.1 ms biological each) from the current time.
+
+        Parameters
+        ----------
+        n_cycles
+            Number of cycles, >= 0.
+        input_events
+            Optional EVENT_DTYPE events, queued with :meth:`write_input` first.
+        """
+        self._require_loaded()
+        if int(n_cycles) != n_cycles or n_cycles < 0:
+            raise ValueError(f"Board.run: n_cycles {n_cycles!r} is invalid; valid: an integer >= 0")
+        n_cycles = int(n_cycles)
+        if input_events is not None:
+            self.write_input(input_events)
+        start, end = self.cycle, self.cycle + n_cycles
+        due = int(np.searchsorted(self._pending["t"] // TICKS_PER_CYCLE, end, side="left"))
+        sched, self._pending = self._pending[:due], self._pending[due:]
+        ext_cycle = sched["t"] // TICKS_PER_CYCLE
+        ext_chip, ext_tick, ext_row = sched["chip"], sched["t"], sched["row"]
+        ptr = np.searchsorted(ext_cycle, np.arange(start, end + 1), side="left")
+        # host input is known in advance: admit the whole run at once unless a bucket overflows
+        per_cycle_input = self._input_limited and not self._input_buckets.admit_run_if_lossless(
+            ext_chip, ext_cycle, start, end)
+        trace_buf = np.empty((n_cycles, self._trace_cols.size), dtype=np.int64)
+        out_t: list[np.ndarray] = []
+        out_n: list[np.ndarray] = []
+        counters = self._counters
+        rows_before, syn_before = counters["row"], counters["syn"]
+
+        rows, nrn, rst, nst = self._rows, self._nrn, self._rst, self._nst
+        sarr, sst = self._stdp, self._sst
+        stdp_on = sarr.enabled
+        n_exc, n_slots = rows.n_exc_slots, rows.n_slots
+        row_q, link_q = self._row_queue, self._link_queue
+        trace_src, row_nnz = self._trace_src, self._row_nnz
+        for k in range(start, end):
+            if link_q and k in link_q:
+                self._advance_links(k)
+            r_parts: list[np.ndarray] = []
+            t_parts: list[np.ndarray] = []
+            p0, p1 = ptr[k - start], ptr[k - start + 1]
+            if p1 > p0:
+                er, et = ext_row[p0:p1], ext_tick[p0:p1]
+                if per_cycle_input:
+                    ok = self._input_buckets.admit(ext_chip[p0:p1], k, et)
+                    if ok is not None:
+                        er, et = er[ok], et[ok]
+                counters["input"] += er.size
+                r_parts.append(er)
+                t_parts.append(et)
+            queued = row_q.pop(k, None)
+            if queued:
+                for qr, qt in queued:
+                    r_parts.append(qr)
+                    t_parts.append(qt)
+            if r_parts:
+                ev_rows = r_parts[0] if len(r_parts) == 1 else np.concatenate(r_parts)
+                if ev_rows.size:
+                    ev_ticks = t_parts[0] if len(t_parts) == 1 else np.concatenate(t_parts)
+                    deliver(rows, rst, ev_rows, ev_ticks)
+                    if stdp_on:
+                        stdp_mod.on_pre(sarr, sst, ev_rows, ev_ticks)
+                    counters["row"] += ev_rows.size
+                    counters["syn"] += int(row_nnz[ev_rows].sum())
+            g = rst.g
+            g_exc = g[0] if n_exc == 1 else g[:n_exc].sum(axis=0)
+            g_inh = g[n_exc] if n_slots - n_exc == 1 else g[n_exc:].sum(axis=0)
+            fired, fticks = membrane_step(nrn, nst, g_exc, g_inh, k)
+            decay_conductances(rows, rst)
+            decay_stp(rows, rst)
+            if fired.size:
+                out_t.append(fticks)
+                out_n.append(fired)
+                self._emit(fired, fticks, k)
+                if stdp_on:
+                    stdp_mod.on_post(sarr, sst, fired, fticks)
+            if stdp_on and stdp_mod.is_sweep_cycle(k):
+                stdp_mod.controller_step(sarr, rows, sst)
+            trace_buf[k - start] = nst.v[trace_src]
+            if self.strict:
+                nst.check()
+                rst.check()
+                sst.check()
+        self.cycle = end
+
+        events = _output_events(out_t, out_n)
+        counters["output"] += events.size
+        traces = np.full((n_cycles, self.n_chips * READOUT_CHANNELS_PER_CHIP), -1, dtype=np.int64)
+        traces[:, self._trace_cols] = trace_buf
+        drops = self._drops()
+        result = RunResult(
+            output_events=events,
+            traces=traces.reshape(n_cycles, self.n_chips, READOUT_CHANNELS_PER_CHIP),
+            trace_neurons=self._readout.copy(), start_cycle=start, n_cycles=n_cycles,
+            dropped=drops - self._drops_at_last_run,
+            synaptic_events=counters["syn"] - syn_before, row_events=counters["row"] - rows_before)
+        self._drops_at_last_run = drops
+        return result
+
+    # ------------------------------------------------------------- inspection
+    def status(self) -> BoardStatus:
+        """Time, event counters and drop counters since the last reset."""
+        self._require_loaded()
+        c = self._counters
+        return BoardStatus(cycle=self.cycle, time_ticks=self.cycle * TICKS_PER_CYCLE,
+                           pending_input=int(self._pending.size), input_events=c["input"],
+                           row_events=c["row"], synaptic_events=c["syn"], output_events=c["output"],
+                           dropped=self._drops())
+
+    def read_weights(self, chip: int) -> np.ndarray:
+        """Current 4-bit weights of ``chip``, shape (2, 256, 192) uint8 (STDP changes included)."""
+        self._check_chip(chip)
+        rows = slice(chip * ROWS_PER_CHIP, (chip + 1) * ROWS_PER_CHIP)
+        return self._rows.weights[rows].reshape(BLOCKS_PER_CHIP, ROWS_PER_BLOCK, NEURONS_PER_BLOCK) \
+            .astype(np.uint8)
+
+    def write_weights(self, chip: int, weights: np.ndarray) -> None:
+        """Overwrite the 4-bit weights of ``chip`` (shape (2, 256, 192), codes 0..15)."""
+        self._check_chip(chip)
+        w = np.asarray(weights)
+        cfg = self.configs[chip].copy()
+        cfg.weights = w
+        cfg.validate()  # shape and range checks with the contract's messages
+        rows = slice(chip * ROWS_PER_CHIP, (chip + 1) * ROWS_PER_CHIP)
+        self._rows.weights[rows] = cfg.weights.reshape(ROWS_PER_CHIP, NEURONS_PER_BLOCK)
+        self._rows.refresh_effective(rows)
+        self._row_nnz[rows] = np.count_nonzero(self._rows.weights[rows], axis=1)
+
+    def membrane(self) -> np.ndarray:
+        """Current membrane registers, shape (chips, 384)."""
+        self._require_loaded()
+        return self._nst.v.reshape(self.n_chips, NEURONS_PER_CHIP).copy()
+
+    def conductances(self) -> tuple[np.ndarray, np.ndarray]:
+        """Current total excitatory and inhibitory conductance registers, each (chips, 384)."""
+        self._require_loaded()
+        g, n_exc = self._rst.g, self._rows.n_exc_slots
+        shape = (self.n_chips, NEURONS_PER_CHIP)
+        return g[:n_exc].sum(axis=0).reshape(shape), g[n_exc:].sum(axis=0).reshape(shape)
+
+    # --------------------------------------------------------------- internals
+    def _require_loaded(self) -> None:
+        if not self._loaded:
+            raise RuntimeError("the board has no configuration; call Board.load(configs) first")
+
+    def _check_chip(self, chip: int) -> None:
+        self._require_loaded()
+        if not 0 <= int(chip) < self.n_chips:
+            raise ValueError(f"chip {chip} does not exist on this board; valid: 0..{self.n_chips - 1}")
+
+    def _drops(self) -> DropCounts:
+        return DropCounts(input_bandwidth=self._input_buckets.dropped.copy(),
+                          not_external=self._drop_not_external.copy(), late=self._drop_late.copy(),
+                          link_bandwidth=self._link_buckets.dropped.copy())
+
+    def _emit(self, fired: np.ndarray, ticks: np.ndarray, cycle: int) -> None:
+        """Feedback and routed events of this cycle's spikes."""
+        fb = self._feedback[fired]
+        mask = fb >= 0
+        if mask.any():
+            t = np.broadcast_to(ticks[:, None], fb.shape)[mask] + OUTPUT_LATENCY_TICKS
+            self._row_queue.setdefault(cycle + 1, []).append((fb[mask], t))
+        if not self._has_routes:
+            return
+        start = self._route_start
+        counts = start[fired + 1] - start[fired]
+        total = int(counts.sum())
+        if total == 0:
+            return
+        rep = np.repeat(np.arange(fired.size), counts)
+        rid = np.repeat(start[fired], counts) + (np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts))
+        src_chip = fired[rep] // NEURONS_PER_CHIP
+        dst_chip = self._route_dst_chip[rid]
+        dst_row = self._route_dst_row[rid]
+        t = ticks[rep] + OUTPUT_LATENCY_TICKS
+        pid = src_chip * self.n_chips + dst_chip
+        first = self._paths_flat[pid, 0]
+        local = first < 0
+        if local.any():
+            self._row_queue.setdefault(cycle + 1, []).append((dst_row[local], t[local]))
+        far = ~local
+        if far.any():
+            self._link_queue.setdefault(cycle + 1, []).append(
+                (pid[far], np.zeros(int(far.sum()), dtype=np.int64), t[far], dst_row[far]))
+
+    def _advance_links(self, cycle: int) -> None:
+        """Let the events that enter a link in ``cycle`` compete for it and move on."""
+        delays = self._fabric.link_delay_ticks
+        parts = self._link_queue.pop(cycle)
+        while parts:
+            if len(parts) == 1:
+                pid, hop, t, row = parts[0]
+            else:
+                pid, hop, t, row = (np.concatenate(x) for x in zip(*parts))
+            parts = []
+            link = self._paths_flat[pid, hop]
+            ok = self._link_buckets.admit(link, cycle, t)
+            if ok is not None:
+                pid, hop, t, row, link = pid[ok], hop[ok], t[ok], row[ok], link[ok]
+            hop = hop + 1
+            t = t + delays[link]
+            nxt = self._paths_flat[pid, hop]
+            arrive = t // TICKS_PER_CYCLE
+            done = nxt < 0
+            for sel, target in ((done, None), (~done, "link")):
+                if not sel.any():
+                    continue
+                a = arrive[sel]
+                for c in ([int(a[0])] if a.min() == a.max() else np.unique(a).tolist()):
+                    s2 = sel & (arrive == c) if a.min() != a.max() else sel
+                    if target is None:
+                        self._row_queue.setdefault(c, []).append((row[s2], t[s2]))
+                    elif c == cycle:
+                        parts.append((pid[s2], hop[s2], t[s2], row[s2]))
+                    else:
+                        self._link_queue.setdefault(c, []).append((pid[s2], hop[s2], t[s2], row[s2]))
+
+
+def _feedback_targets(source: np.ndarray, n_chips: int) -> np.ndarray:
+    """For every neuron, the (up to two) global rows its spikes feed back to; -1 = none."""
+    n = np.arange(n_chips * NEURONS_PER_CHIP)
+    chip, local = n // NEURONS_PER_CHIP, n % NEURONS_PER_CHIP
+    block, col = local // NEURONS_PER_BLOCK, local % NEURONS_PER_BLOCK
+    same = chip * ROWS_PER_CHIP + block * ROWS_PER_BLOCK + col
+    other = chip * ROWS_PER_CHIP + (1 - block) * ROWS_PER_BLOCK + (col ^ 1)
+    out = np.stack([np.where(source[same] == ROW_SOURCE.FEEDBACK_SAME, same, -1),
+                    np.where(source[other] == ROW_SOURCE.FEEDBACK_OTHER, other, -1)], axis=1)
+    return out
+
+
+def _output_events(ticks: list[np.ndarray], neurons: list[np.ndarray]) -> np.ndarray:
+    if not ticks:
+        return np.zeros(0, dtype=EVENT_DTYPE)
+    t, n = np.concatenate(ticks), np.concatenate(neurons)
+    order = np.lexsort((n, t))
+    ev = np.empty(t.size, dtype=EVENT_DTYPE)
+    ev["t"] = t[order]
+    ev["chip"] = n[order] // NEURONS_PER_CHIP
+    ev["addr"] = n[order] % NEURONS_PER_CHIP
+    return ev
+
+
+def _fabric_spec(arg: object | None, n_chips: int) -> FabricSpec:
+    if arg is None:
+        return FabricSpec(n_chips=n_chips)
+    if isinstance(arg, FabricSpec):
+        if arg.n_chips != n_chips:
+            raise ValueError(f"fabric describes {arg.n_chips} chips but {n_chips} configurations were loaded")
+        return arg
+    from .board_spec_adapter import fabric_from_board_spec
+    return fabric_from_board_spec(arg, n_chips)
