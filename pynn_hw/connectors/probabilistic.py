@@ -25,8 +25,9 @@ __all__ = ["FixedProbabilityConnector", "DistanceDependentProbabilityConnector",
            "DisplacementDependentProbabilityConnector", "IndexBasedProbabilityConnector",
            "ProbabilityMapConnector"]
 
-#: Geometric jumps drawn per round by FixedProbabilityConnector (fixed, so that the
-#: generator's stream, and with it the result, never depends on anything else).
+#: Most geometric jumps drawn per round by FixedProbabilityConnector. The round size
+#: depends only on (total, p), so the generator's stream, and with it the result, is
+#: fixed by the seed.
 _GEOMETRIC_CHUNK = 1 << 20
 
 
@@ -41,10 +42,14 @@ def bernoulli_flat_indices(gen: np.random.Generator, total: int, p: float,
         return []
     if p >= 1.0:
         return [np.arange(total, dtype=np.int64)]
+    expected = total * p
+    # Enough jumps to pass the end in one round with high probability (mean + 5 sd),
+    # so that small projections do not draw a million numbers.
+    chunk = int(min(_GEOMETRIC_CHUNK, expected + 5.0 * np.sqrt(expected) + 16))
     chunks = []
     last = -1
     while True:
-        positions = np.cumsum(gen.geometric(p, _GEOMETRIC_CHUNK), dtype=np.int64)
+        positions = np.cumsum(gen.geometric(p, chunk), dtype=np.int64)
         positions += last
         if positions[-1] >= total:
             chunks.append(positions[:np.searchsorted(positions, total)])

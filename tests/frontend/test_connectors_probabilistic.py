@@ -175,3 +175,22 @@ def test_probability_function_wrong_shape():
     conn = DistanceDependentProbabilityConnector(lambda d: np.ones(7), rng=NumpyRNG(1))
     with pytest.raises(errors.ConnectionError, match=r"shape \(7,\).*\(3, 4\)"):
         conn.connect(ConnectionContext.simple(3, 4))
+
+
+def test_fixed_probability_across_several_rounds_of_jumps():
+    # 2000 x 2000 x 0.5 = 2e6 expected connections, more than one round of 2**20 jumps
+    ctx = ConnectionContext.simple(2000, 2000)
+    arrays = FixedProbabilityConnector(0.5, rng=NumpyRNG(seed=12)).connect(ctx)
+    assert arrays.size > 1 << 20
+    assert within_binomial(arrays.size, 2000 * 2000, 0.5)
+    key = arrays.pre.astype(np.int64) * 2000 + arrays.post
+    assert np.all(np.diff(key) > 0)
+    # both halves of the index space are covered evenly
+    assert within_binomial(np.count_nonzero(arrays.pre >= 1000), 1000 * 2000, 0.5)
+
+
+def test_callback_progress_is_monotonic_and_ends_at_one():
+    seen = []
+    FixedProbabilityConnector(0.5, rng=NumpyRNG(1), callback=seen.append).connect(
+        ConnectionContext.simple(2000, 2000))
+    assert len(seen) >= 2 and seen == sorted(seen) and seen[-1] == 1.0
