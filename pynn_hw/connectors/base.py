@@ -8,6 +8,7 @@ connections): no connector builds a dense pre x post matrix except in blocks of 
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,9 @@ BLOCK_ELEMENTS = 1 << 20
 
 #: Accepted values of ``allow_self_connections``.
 NO_MUTUAL = "NoMutual"
+
+#: Keywords of the PyNN 0.7 connectors that are still accepted (deprecated).
+OLD_STYLE_KEYWORDS = ("weights", "delays", "space", "verbose")
 
 
 @dataclass(frozen=True, eq=False)
@@ -228,16 +232,48 @@ class Connector:
     location_selector
         Where on a multi-compartment cell to connect; point neurons only support
         ``None``.
+    **old_style
+        The PyNN 0.7 keywords ``weights``, ``delays``, ``space`` and ``verbose``,
+        accepted with a DeprecationWarning: see :meth:`old_style_synapse_values` and
+        :attr:`space`.
+
+    Attributes
+    ----------
+    space
+        The :class:`~pynn_hw.space.Space` given in the 0.7 form, else ``None`` (the
+        projection's space applies).
     """
 
     #: Constructor arguments shown by :meth:`describe` / :meth:`get_parameters`.
     parameter_names: tuple[str, ...] = ()
 
     def __init__(self, safe: bool = True, callback: Callable[[float], Any] | None = None,
-                 location_selector: Any = None) -> None:
+                 location_selector: Any = None, **old_style: Any) -> None:
         self.safe = safe
         self.callback = callback
         self.location_selector = location_selector
+        unknown = sorted(set(old_style) - set(OLD_STYLE_KEYWORDS))
+        if unknown:
+            raise TypeError(
+                f"{type(self).__name__}() got unexpected keyword argument(s) "
+                f"{', '.join(unknown)}")
+        if old_style:
+            warnings.warn(
+                f"{type(self).__name__}({', '.join(sorted(old_style))}=...) is the PyNN 0.7 "
+                f"form; give weight and delay to the synapse type and space to the "
+                f"Projection", DeprecationWarning, stacklevel=3)
+        self._old_style_values = {new: old_style[old] for old, new in
+                                  (("weights", "weight"), ("delays", "delay"))
+                                  if old in old_style}
+        self.space: Space | None = old_style.get("space")
+
+    def old_style_synapse_values(self) -> dict[str, Any]:
+        """``{'weight': ..., 'delay': ...}`` given to the connector in the 0.7 form.
+
+        Empty unless ``weights=`` or ``delays=`` was passed; the projection uses these
+        values when its synapse type does not set them.
+        """
+        return dict(self._old_style_values)
 
     def connect(self, ctx: ConnectionContext) -> ConnectionArrays:
         """Draw the connections for ``ctx``; see :class:`ConnectionArrays`."""

@@ -34,8 +34,8 @@ class AllToAllConnector(Connector):
 
     def __init__(self, allow_self_connections: bool = True, safe: bool = True,
                  callback: Callable[[float], Any] | None = None,
-                 location_selector: Any = None) -> None:
-        super().__init__(safe, callback, location_selector)
+                 location_selector: Any = None, **old_style: Any) -> None:
+        super().__init__(safe, callback, location_selector, **old_style)
         self.allow_self_connections = check_self_connections(
             allow_self_connections, "AllToAllConnector", allow_no_mutual=False)
 
@@ -74,8 +74,8 @@ class ArrayConnector(Connector):
 
     def __init__(self, array: Any, safe: bool = True,
                  callback: Callable[[float], Any] | None = None,
-                 location_selector: Any = None) -> None:
-        super().__init__(safe, callback, location_selector)
+                 location_selector: Any = None, **old_style: Any) -> None:
+        super().__init__(safe, callback, location_selector, **old_style)
         arr = np.asarray(array)
         if arr.dtype != bool:
             if not np.issubdtype(arr.dtype, np.number) or not np.isin(arr, (0, 1)).all():
@@ -152,8 +152,8 @@ class FromListConnector(Connector):
 
     def __init__(self, conn_list: Any, column_names: Sequence[str] | None = None,
                  safe: bool = True, callback: Callable[[float], Any] | None = None,
-                 location_selector: Any = None) -> None:
-        super().__init__(safe, callback, location_selector)
+                 location_selector: Any = None, **old_style: Any) -> None:
+        super().__init__(safe, callback, location_selector, **old_style)
         try:
             rows = np.asarray(conn_list, dtype=float)
         except (ValueError, TypeError) as exc:
@@ -189,8 +189,8 @@ class FromFileConnector(Connector):
 
     def __init__(self, file: str | os.PathLike[str], distributed: bool = False,
                  safe: bool = True, callback: Callable[[float], Any] | None = None,
-                 location_selector: Any = None) -> None:
-        super().__init__(safe, callback, location_selector)
+                 location_selector: Any = None, **old_style: Any) -> None:
+        super().__init__(safe, callback, location_selector, **old_style)
         self.file = os.fspath(file)
         self.distributed = bool(distributed)
 
@@ -225,8 +225,8 @@ class CloneConnector(Connector):
 
     def __init__(self, reference_projection: Any, safe: bool = True,
                  callback: Callable[[float], Any] | None = None,
-                 location_selector: Any = None) -> None:
-        super().__init__(safe, callback, location_selector)
+                 location_selector: Any = None, **old_style: Any) -> None:
+        super().__init__(safe, callback, location_selector, **old_style)
         if not callable(getattr(reference_projection, "connection_arrays", None)):
             raise errors.ConnectionError(
                 f"CloneConnector.reference_projection must be a Projection "

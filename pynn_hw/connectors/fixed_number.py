@@ -130,8 +130,8 @@ class _FixedNumberConnector(Connector):
     def __init__(self, n: int | RandomDistribution, allow_self_connections: bool = True,
                  with_replacement: bool = False, rng: Any = None, safe: bool = True,
                  callback: Callable[[float], Any] | None = None,
-                 location_selector: Any = None) -> None:
-        super().__init__(safe, callback, location_selector)
+                 location_selector: Any = None, **old_style: Any) -> None:
+        super().__init__(safe, callback, location_selector, **old_style)
         owner = type(self).__name__
         if not isinstance(n, RandomDistribution):
             _counts(n, 0, owner)  # type check now, not at connect time
@@ -203,8 +203,8 @@ class FixedTotalNumberConnector(Connector):
     def __init__(self, n: int, allow_self_connections: bool = True,
                  with_replacement: bool = True, rng: Any = None, safe: bool = True,
                  callback: Callable[[float], Any] | None = None,
-                 location_selector: Any = None) -> None:
-        super().__init__(safe, callback, location_selector)
+                 location_selector: Any = None, **old_style: Any) -> None:
+        super().__init__(safe, callback, location_selector, **old_style)
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
             raise errors.ConnectionError(
                 f"FixedTotalNumberConnector.n must be a non-negative integer (got {n!r})")

@@ -78,8 +78,8 @@ class FixedProbabilityConnector(Connector):
     def __init__(self, p_connect: float, allow_self_connections: bool = True,
                  rng: Any = None, safe: bool = True,
                  callback: Callable[[float], Any] | None = None,
-                 location_selector: Any = None) -> None:
-        super().__init__(safe, callback, location_selector)
+                 location_selector: Any = None, **old_style: Any) -> None:
+        super().__init__(safe, callback, location_selector, **old_style)
         p = float(p_connect)
         if not 0.0 <= p <= 1.0:
             raise errors.ConnectionError(
@@ -117,8 +117,8 @@ class ProbabilityMapConnector(Connector):
 
     def __init__(self, allow_self_connections: bool | str = True, rng: Any = None,
                  safe: bool = True, callback: Callable[[float], Any] | None = None,
-                 location_selector: Any = None) -> None:
-        super().__init__(safe, callback, location_selector)
+                 location_selector: Any = None, **old_style: Any) -> None:
+        super().__init__(safe, callback, location_selector, **old_style)
         owner = type(self).__name__
         self.allow_self_connections = check_self_connections(
             allow_self_connections, owner, allow_no_mutual=True)
@@ -186,10 +186,11 @@ class DistanceDependentProbabilityConnector(ProbabilityMapConnector):
     def __init__(self, d_expression: Any, allow_self_connections: bool | str = True,
                  rng: Any = None, safe: bool = True,
                  callback: Callable[[float], Any] | None = None,
-                 location_selector: Any = None) -> None:
+                 location_selector: Any = None, **old_style: Any) -> None:
         self.d_expression = d_expression
         self._f = _distance_function(d_expression, "DistanceDependentProbabilityConnector")
-        super().__init__(allow_self_connections, rng, safe, callback, location_selector)
+        super().__init__(allow_self_connections, rng, safe, callback, location_selector,
+                         **old_style)
 
     def _probabilities(self, ctx: ConnectionContext, rows: slice) -> np.ndarray:
         d = ctx.space.distances(ctx.pre_positions[:, rows], ctx.post_positions)
@@ -216,13 +217,14 @@ class DisplacementDependentProbabilityConnector(ProbabilityMapConnector):
     def __init__(self, disp_function: Callable[[np.ndarray], Any],
                  allow_self_connections: bool | str = True, rng: Any = None,
                  safe: bool = True, callback: Callable[[float], Any] | None = None,
-                 location_selector: Any = None) -> None:
+                 location_selector: Any = None, **old_style: Any) -> None:
         if not callable(disp_function):
             raise errors.ConnectionError(
                 f"DisplacementDependentProbabilityConnector.disp_function must be callable "
                 f"(got {disp_function!r})")
         self.disp_function = disp_function
-        super().__init__(allow_self_connections, rng, safe, callback, location_selector)
+        super().__init__(allow_self_connections, rng, safe, callback, location_selector,
+                         **old_style)
 
     def _probabilities(self, ctx: ConnectionContext, rows: slice) -> np.ndarray:
         return self.disp_function(ctx.space.displacements(ctx.pre_positions[:, rows],
@@ -248,13 +250,14 @@ class IndexBasedProbabilityConnector(ProbabilityMapConnector):
     def __init__(self, index_expression: IndexBasedExpression,
                  allow_self_connections: bool | str = True, rng: Any = None,
                  safe: bool = True, callback: Callable[[float], Any] | None = None,
-                 location_selector: Any = None) -> None:
+                 location_selector: Any = None, **old_style: Any) -> None:
         if not isinstance(index_expression, IndexBasedExpression):
             raise errors.ConnectionError(
                 f"IndexBasedProbabilityConnector.index_expression must be an "
                 f"IndexBasedExpression (got {index_expression!r})")
         self.index_expression = index_expression
-        super().__init__(allow_self_connections, rng, safe, callback, location_selector)
+        super().__init__(allow_self_connections, rng, safe, callback, location_selector,
+                         **old_style)
 
     def _probabilities(self, ctx: ConnectionContext, rows: slice) -> np.ndarray:
         i, j = np.broadcast_arrays(np.arange(rows.start, rows.stop)[:, None],

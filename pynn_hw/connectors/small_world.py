@@ -45,8 +45,8 @@ class SmallWorldConnector(Connector):
     def __init__(self, degree: float, rewiring: float, allow_self_connections: bool = True,
                  n_connections: int | None = None, rng: Any = None, safe: bool = True,
                  callback: Callable[[float], Any] | None = None,
-                 location_selector: Any = None) -> None:
-        super().__init__(safe, callback, location_selector)
+                 location_selector: Any = None, **old_style: Any) -> None:
+        super().__init__(safe, callback, location_selector, **old_style)
         if not float(degree) > 0:
             raise errors.ConnectionError(
                 f"SmallWorldConnector.degree must be positive (got {degree!r})")

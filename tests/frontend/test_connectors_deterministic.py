@@ -179,3 +179,20 @@ def test_describe_names_connector_and_parameters():
 def test_core_reexports_index_based_expression():
     from pynn_hw.connectors import IndexBasedExpression as Original
     assert IndexBasedExpression is Original
+
+
+def test_old_style_keywords_are_deprecated_but_kept():
+    from pynn_hw.connectors import FixedProbabilityConnector
+    from pynn_hw.space import Space
+    space = Space(axes="x")
+    with pytest.warns(DeprecationWarning, match="delays, space, weights=.... is the PyNN 0.7"):
+        conn = FixedProbabilityConnector(0.5, weights=0.1, delays=2.0, space=space)
+    assert conn.old_style_synapse_values() == {"weight": 0.1, "delay": 2.0}
+    assert conn.space is space
+    assert AllToAllConnector().old_style_synapse_values() == {}
+    assert AllToAllConnector().space is None
+
+
+def test_unknown_keyword_is_a_type_error():
+    with pytest.raises(TypeError, match="unexpected keyword argument.*weight_s"):
+        OneToOneConnector(weight_s=1.0)
