@@ -16,6 +16,7 @@ in the front-end.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -287,6 +288,28 @@ class NativeRNG(AbstractRNG):
         super().__init__(seed, parallel_safe=True)
 
 
+def _old_style_bounds(distribution: str, positional: Sequence[Any] | None,
+                      named: dict[str, Any]) -> tuple[str, Sequence[Any] | None, dict[str, Any]]:
+    """Map PyNN 0.7 ``boundaries``/``constrain`` onto the clipped normal distributions."""
+    named = dict(named)
+    boundaries = named.pop("boundaries", None)
+    constrain = named.pop("constrain", "clip")
+    warnings.warn("RandomDistribution(boundaries=..., constrain=...) is the PyNN 0.7 form; "
+                  "use 'normal_clipped' (redraw) or 'normal_clipped_to_boundary' (clip)",
+                  DeprecationWarning, stacklevel=3)
+    if boundaries is None:
+        return distribution, positional, named
+    if distribution != "normal" or constrain not in ("clip", "redraw"):
+        raise InvalidParameterValueError(
+            f"RandomDistribution({distribution!r}, boundaries={boundaries!r}, "
+            f"constrain={constrain!r}): boundaries are supported for 'normal' with "
+            f"constrain 'clip' or 'redraw' only")
+    low, high = boundaries
+    params = _resolve_parameters("normal", positional, named)
+    name = "normal_clipped" if constrain == "redraw" else "normal_clipped_to_boundary"
+    return name, None, {**params, "low": low, "high": high}
+
+
 class RandomDistribution:
     """A distribution with fixed parameters and a generator to draw from.
 
@@ -299,7 +322,10 @@ class RandomDistribution:
     rng
         The generator; ``None`` creates a :class:`NumpyRNG` with a fresh seed.
     **parameters_named
-        Parameters by name (e.g. ``mu=0.0, sigma=1.0``).
+        Parameters by name (e.g. ``mu=0.0, sigma=1.0``). The PyNN 0.7 keywords
+        ``boundaries=(low, high)`` and ``constrain='clip'|'redraw'`` are accepted for
+        ``'normal'`` with a DeprecationWarning and become ``normal_clipped_to_boundary``
+        or ``normal_clipped``.
 
     Examples
     --------
@@ -314,6 +340,9 @@ class RandomDistribution:
             # Old scripts pass a dict as the second positional argument.
             parameters_named = {**parameters_pos, **parameters_named}
             parameters_pos = None
+        if "boundaries" in parameters_named or "constrain" in parameters_named:
+            distribution, parameters_pos, parameters_named = _old_style_bounds(
+                distribution, parameters_pos, parameters_named)
         self.name = distribution
         self.parameters = _resolve_parameters(distribution, parameters_pos, parameters_named)
         # Check the values now (a draw of zero values from a scratch generator leaves

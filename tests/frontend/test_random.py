@@ -165,3 +165,18 @@ def test_construction_check_does_not_consume_the_stream():
     rng = NumpyRNG(seed=8)
     RandomDistribution("normal", (0.0, 1.0), rng=rng)
     assert np.array_equal(rng.next(3), NumpyRNG(seed=8).next(3))
+
+
+def test_old_style_boundaries_map_onto_clipped_normals():
+    with pytest.warns(DeprecationWarning, match="0.7 form"):
+        clip = RandomDistribution("normal", [0.0, 1.0], NumpyRNG(seed=1), boundaries=(-1, 1),
+                                  constrain="clip")
+    assert clip.name == "normal_clipped_to_boundary"
+    assert clip.parameters == {"mu": 0.0, "sigma": 1.0, "low": -1, "high": 1}
+    with pytest.warns(DeprecationWarning):
+        redraw = RandomDistribution("normal", [0.0, 1.0], NumpyRNG(seed=1), boundaries=(-1, 1),
+                                    constrain="redraw")
+    assert redraw.name == "normal_clipped"
+    with pytest.warns(DeprecationWarning), \
+            pytest.raises(InvalidParameterValueError, match="'normal' with constrain"):
+        RandomDistribution("uniform", [0.0, 1.0], boundaries=(0.2, 0.8))
