@@ -10,6 +10,7 @@ link. All bandwidths are events per second of *hardware* time; divide by
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -96,7 +97,9 @@ class _Reader:
         self.used.add(key)
         if key not in self.table:
             if default is ...:
-                raise self.error(key, f"missing; expected {valid or _kind_name(kind)}")
+                near = difflib.get_close_matches(key, [k for k in self.table if isinstance(k, str)], n=1)
+                hint = f" (the table has {near[0]!r}: a misspelling?)" if near else ""
+                raise self.error(key, f"missing; expected {valid or _kind_name(kind)}{hint}")
             return default
         value = self.table[key]
         ok = isinstance(value, kind) and not (isinstance(value, bool) and bool not in _as_tuple(kind))
