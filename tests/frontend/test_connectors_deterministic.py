@@ -143,6 +143,16 @@ def test_from_file_header_column_names_are_used(tmp_path):
     assert arrays.columns["tau_rec"].tolist() == [100.0]
 
 
+def test_from_file_reads_json_header_and_integer_indices(tmp_path):
+    # the form Projection.save writes: JSON column list, indices as %d
+    path = tmp_path / "saved.txt"
+    path.write_text('# columns = ["i", "j", "weight", "delay"]\n1 0 0.5 1.25\n0 1 0.25 2\n')
+    arrays = FromFileConnector(path).connect(ConnectionContext.simple(2, 2))
+    assert pairs(arrays) == [(0, 1), (1, 0)]
+    assert arrays.columns == {"weight": pytest.approx([0.25, 0.5]),
+                              "delay": pytest.approx([2.0, 1.25])}
+
+
 def test_from_file_npy_and_distributed(tmp_path):
     rows = np.array([[0, 1, 0.5, 1.0]])
     np.save(tmp_path / "c.npy", rows)
