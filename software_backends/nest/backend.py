@@ -96,8 +96,6 @@ class NestBackend:
                      float(grid.to_grid_ms(max_delay)), self._segment)
         self.context = SourceContext(grid, self.min_delay, self.options.precise)
         builders = [builder_for(p.celltype) for p in network.populations]
-        if self.options.precise and any(_is_precise(b, self.context) for b in builders):
-            nest.set(off_grid_spiking=True)
         self.populations: list[BuiltPopulation] = [
             b.create(p, self._params[p.index], self._initial[p.index], self.context)
             for b, p in zip(builders, network.populations)]
@@ -153,7 +151,14 @@ class NestBackend:
         ctx = self._electrode_context(index)
         generator = nest.Create(model.generator,
                                 params=model.translate(self._electrodes_params[index], ctx))
-        targets = self._node_ids[np.asarray(spec.cells, dtype=np.int64)]
+        cells = np.asarray(spec.cells, dtype=np.int64)
+        for population in np.unique(self.network.population_of(cells)):
+            built = self.populations[population]
+            if not isinstance(built.builder, NeuronBuilder):
+                raise TypeError(f"{ctx.label}: cannot inject current into "
+                                f"{built.spec.label!r} ({built.spec.celltype.__name__}): "
+                                "spike sources take no current")
+        targets = self._node_ids[cells]
         nest.Connect(generator, nest.NodeCollection(sorted(set(targets.tolist()))),
                      "all_to_all", {"delay": self.min_delay})
         recording = None
@@ -359,10 +364,3 @@ def _lookup(registry: dict[type, Any], cls: type, what: str) -> Any:
     raise NoModelAvailableError(
         f"the NEST backend has no {what} {cls.__name__}; available: "
         f"{', '.join(c.__name__ for c in registry)}")
-
-
-def _is_precise(builder: Any, context: SourceContext) -> bool:
-    table = getattr(builder, "table", None)
-    if table is not None:
-        return table.precise_model != table.nest_model
-    return builder.model.precise_generator != builder.model.generator

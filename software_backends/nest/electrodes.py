@@ -60,9 +60,11 @@ def _ac(params: dict[str, Any], ctx: ElectrodeContext) -> dict[str, Any]:
 
 
 def _step(params: dict[str, Any], ctx: ElectrodeContext) -> dict[str, Any]:
+    given = np.asarray(params["times"], dtype=float)
+    ctx.grid.steps(given, f"{ctx.label}.times")     # warns about off-grid times
     times, amplitudes = std.StepCurrentSource(
-        times=np.asarray(params["times"], dtype=float),
-        amplitudes=np.asarray(params["amplitudes"], dtype=float)).resolved(ctx.grid.dt)
+        times=given, amplitudes=np.asarray(params["amplitudes"], dtype=float)
+    ).resolved(ctx.grid.dt)
     steps = ctx.grid.steps(times - ctx.delay)
     early = steps < 1
     if np.any(early):

@@ -99,7 +99,8 @@ def _connection_table(conns: nest.SynapseCollection) -> dict[str, np.ndarray]:
     if len(conns) == 0:
         return {key: np.zeros(0) for key in ("source", "target", "weight", "delay")}
     table = conns.get(["source", "target", "weight", "delay"])
-    return {key: np.asarray(value) for key, value in table.items()}
+    # a single connection comes back as scalars
+    return {key: np.atleast_1d(np.asarray(value)) for key, value in table.items()}
 
 
 def _order(built: BuiltProjection, grid: Grid) -> tuple[nest.SynapseCollection, np.ndarray,

@@ -1,0 +1,145 @@
+"""Spike sources on NEST: exact playback, window, rate and interval statistics."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pynn_hw.errors import NoModelAvailableError, RoundingWarning
+from pynn_hw.parameters import Sequence
+from pynn_hw.standardmodels import cells as std
+
+
+def _object_array(items):
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return out
+
+
+@pytest.mark.parametrize("precision", ["on_grid", "off_grid"])
+def test_spike_array_plays_back_exact_times(net, precision):
+    builder = net(spike_precision=precision, min_delay=0.2)
+    times = _object_array([Sequence([0.5, 1.0, 7.3, 20.0]), Sequence([]), Sequence([3.3])])
+    builder.population(std.SpikeSourceArray, 3, record={"spikes": "all"}, spike_times=times)
+    backend = builder.build()
+    backend.run_until(25.0)
+    spikes = backend.get_spikes(0, clear=False)
+    order = np.lexsort((spikes.times, spikes.cells))
+    np.testing.assert_array_equal(spikes.cells[order], [0, 0, 0, 0, 2])
+    np.testing.assert_allclose(spikes.times[order], [0.5, 1.0, 7.3, 20.0, 3.3], atol=1e-9)
+
+
+def test_spike_array_arrives_after_the_synaptic_delay(net):
+    # a spike at 4.0 ms through a 2.5 ms delay: gsyn_exc jumps in the sample at 6.5 ms
+    builder = net()
+    src = builder.population(std.SpikeSourceArray, 1, spike_times=Sequence([4.0]))
+    cell = builder.population(std.IF_cond_exp, 1, record={"gsyn_exc": "all"})
+    builder.projection(src, cell, [0], [0], 0.01, 2.5)
+    backend = builder.build()
+    backend.run_until(8.0)
+    g = backend.get_signal(cell, "gsyn_exc", clear=False).values[:, 0]
+    assert np.flatnonzero(g)[0] == 65
+
+
+def test_spikes_too_early_for_nest_move_with_a_warning(net):
+    # with min_delay 0.5 ms the earliest source spike is dt + min_delay = 0.6 ms
+    builder = net(min_delay=0.5)
+    builder.population(std.SpikeSourceArray, 1, record={"spikes": "all"},
+                       spike_times=Sequence([0.0, 0.2, 3.0]))
+    with pytest.warns(RoundingWarning, match="0.6 ms; 2 spike"):
+        backend = builder.build()
+    backend.run_until(5.0)
+    np.testing.assert_allclose(backend.get_spikes(0, clear=False).times, [0.6, 0.6, 3.0])
+
+
+def test_off_grid_spike_times_are_rounded_on_the_grid(net):
+    builder = net()
+    builder.population(std.SpikeSourceArray, 1, record={"spikes": "all"},
+                       spike_times=Sequence([1.04, 2.0]))
+    with pytest.warns(RoundingWarning, match="1.04"):
+        backend = builder.build()
+    backend.run_until(3.0)
+    np.testing.assert_allclose(backend.get_spikes(0, clear=False).times, [1.0, 2.0])
+
+
+def test_changing_spike_times_between_runs(net):
+    builder = net()
+    builder.population(std.SpikeSourceArray, 1, record={"spikes": "all"},
+                       spike_times=Sequence([1.0]))
+    backend = builder.build()
+    backend.run_until(5.0)
+    holder = np.empty((), dtype=object)
+    holder[()] = Sequence([7.0, 8.5])
+    backend.set_parameters(0, np.array([0]), "spike_times", holder)
+    backend.run_until(10.0)
+    np.testing.assert_allclose(backend.get_spikes(0, clear=False).times, [1.0, 7.0, 8.5])
+
+
+def _isi_stats(spikes, n):
+    isis = np.concatenate([np.diff(np.sort(spikes.times[spikes.cells == i])) for i in range(n)])
+    return isis, isis.std() / isis.mean()
+
+
+@pytest.mark.parametrize("precision", ["on_grid", "off_grid"])
+def test_poisson_rate_and_window(net, precision):
+    # 200 sources x 50 Hz x 2 s = 20000 spikes expected, sd 141: allow 4 sd.
+    builder = net(spike_precision=precision, rng_seed=1234)
+    builder.population(std.SpikeSourcePoisson, 200, record={"spikes": "all"}, rate=50.0,
+                       start=100.0, duration=2000.0)
+    backend = builder.build()
+    backend.run_until(2500.0)
+    spikes = backend.get_spikes(0, clear=False)
+    assert abs(spikes.times.size - 20000) < 4 * np.sqrt(20000)
+    assert spikes.times.min() > 100.0 and spikes.times.max() <= 2100.0 + 1e-9
+    _, cv = _isi_stats(spikes, 200)
+    assert cv == pytest.approx(1.0, abs=0.05)
+
+
+def test_poisson_rates_per_cell(net):
+    builder = net(rng_seed=7)
+    builder.population(std.SpikeSourcePoisson, 2, record={"spikes": "all"},
+                       rate=np.array([10.0, 200.0]))
+    backend = builder.build()
+    backend.run_until(5000.0)
+    counts = np.bincount(backend.get_spikes(0, clear=False).cells, minlength=2)
+    # expected 50 and 1000 spikes (sd 7 and 32)
+    assert abs(counts[0] - 50) < 30 and abs(counts[1] - 1000) < 130
+
+
+def test_gamma_source_rate_and_regularity(net):
+    # alpha = 4, beta = 200 Hz: rate beta/alpha = 50 Hz, ISI CV = 1/sqrt(alpha) = 0.5
+    builder = net(rng_seed=99)
+    builder.population(std.SpikeSourceGamma, 100, record={"spikes": "all"}, alpha=4.0,
+                       beta=200.0)
+    backend = builder.build()
+    backend.run_until(2000.0)
+    spikes = backend.get_spikes(0, clear=False)
+    assert abs(spikes.times.size - 10000) < 500
+    _, cv = _isi_stats(spikes, 100)
+    assert cv == pytest.approx(0.5, abs=0.05)
+
+
+def test_refractory_poisson_has_no_interval_below_dead_time(net):
+    builder = net(rng_seed=5)
+    builder.population(std.SpikeSourcePoissonRefractory, 50, record={"spikes": "all"},
+                       rate=80.0, tau_refrac=5.0)
+    backend = builder.build()
+    backend.run_until(2000.0)
+    spikes = backend.get_spikes(0, clear=False)
+    isis, _ = _isi_stats(spikes, 50)
+    assert isis.min() >= 5.0 - 1e-9
+    assert abs(spikes.times.size - 8000) < 600
+
+
+def test_gamma_shape_must_be_whole(net):
+    builder = net()
+    builder.population(std.SpikeSourceGamma, 1, alpha=2.5)
+    with pytest.raises(ValueError, match="alpha must be a whole number"):
+        builder.build()
+
+
+def test_inhomogeneous_gamma_is_refused_with_the_reason(net):
+    builder = net()
+    builder.population(std.SpikeSourceInhGamma, 1)
+    with pytest.raises(NoModelAvailableError, match="inh_gamma_generator"):
+        builder.build()

@@ -1,0 +1,108 @@
+"""Synaptic weights and delays: units, signs, rounding and connection order."""
+
+from __future__ import annotations
+
+import nest
+import numpy as np
+import pytest
+
+from pynn_hw.errors import NonExistentParameterError, NoModelAvailableError, RoundingWarning
+from pynn_hw.standardmodels import cells as std
+
+
+def _two_populations(builder, post_type=std.IF_cond_exp, n=30):
+    pre = builder.population(std.SpikeSourcePoisson, n, rate=10.0)
+    post = builder.population(post_type, n)
+    return pre, post
+
+
+def test_weights_and_delays_round_trip_in_connection_order(net):
+    rng = np.random.default_rng(0)
+    builder = net()
+    pre, post = _two_populations(builder)
+    i = rng.integers(0, 30, 400)
+    j = rng.integers(0, 30, 400)
+    i[:3], j[:3] = 4, 7                  # three synapses between the same pair
+    weights = rng.uniform(0.0, 0.01, 400)
+    delays = rng.choice([0.1, 0.5, 1.2, 3.0], 400)
+    builder.projection(pre, post, i, j, weights, delays)
+    backend = builder.build()
+    # uS -> nS -> uS may change the last bit
+    np.testing.assert_allclose(backend.get_synapse_parameter(0, "weight"), weights, rtol=1e-15)
+    np.testing.assert_allclose(backend.get_synapse_parameter(0, "delay"), delays)
+    backend.run_until(5.0)            # NEST sorts its connections before running
+    new = weights[::-1].copy()
+    backend.set_synapse_parameter(0, "weight", new)
+    np.testing.assert_allclose(backend.get_synapse_parameter(0, "weight"), new, rtol=1e-15)
+    backend.set_synapse_parameter(0, "delay", np.full(400, 2.0))
+    np.testing.assert_allclose(backend.get_synapse_parameter(0, "delay"), 2.0)
+    np.testing.assert_allclose(backend.get_synapse_parameter(0, "weight"), new, rtol=1e-15)
+
+
+def test_nest_units_and_signs(net):
+    builder = net()
+    pre, post = _two_populations(builder, n=2)
+    curr = builder.population(std.IF_curr_exp, 2)
+    builder.projection(pre, post, [0], [0], 0.004, 1.0)                       # uS -> nS
+    builder.projection(pre, post, [1], [1], 0.051, 1.0, receptor="inhibitory")
+    builder.projection(pre, curr, [0], [1], -0.2, 1.0, receptor="inhibitory")  # nA -> pA
+    backend = builder.build()
+    nest_weights = [nest.GetConnections(synapse_model=p.model).get("weight")
+                    for p in backend.projections]
+    assert nest_weights == pytest.approx([4.0, -51.0, -200.0])
+    assert backend.get_synapse_parameter(1, "weight") == pytest.approx([0.051])
+    assert backend.get_synapse_parameter(2, "weight") == pytest.approx([-0.2])
+
+
+def test_delta_synapse_weights_stay_in_millivolts(net):
+    builder = net()
+    src = builder.population(std.SpikeSourceArray, 1, spike_times=_seq([1.0]))
+    cell = builder.population(std.IF_curr_delta, 1, record={"v": "all"}, v_thresh=0.0)
+    builder.projection(src, cell, [0], [0], 2.5, 1.0)
+    backend = builder.build()
+    backend.run_until(3.0)
+    v = backend.get_signal(cell, "v", clear=False).values[:, 0]
+    # a 2.5 mV jump at 2.0 ms
+    assert v[20] - v[19] == pytest.approx(2.5, abs=1e-9)
+
+
+def _seq(values):
+    from pynn_hw.parameters import Sequence
+    holder = np.empty((), dtype=object)
+    holder[()] = Sequence(values)
+    return holder
+
+
+def test_delays_are_rounded_with_a_warning(net):
+    builder = net()
+    pre, post = _two_populations(builder, n=2)
+    builder.projection(pre, post, [0, 1], [0, 1], 0.01, [1.0, 1.23])
+    with pytest.warns(RoundingWarning, match="1.23"):
+        backend = builder.build()
+    np.testing.assert_allclose(backend.get_synapse_parameter(0, "delay"), [1.0, 1.2])
+
+
+def test_unknown_synapse_parameter(net):
+    builder = net()
+    pre, post = _two_populations(builder, n=2)
+    builder.projection(pre, post, [0], [0], 0.01, 1.0)
+    backend = builder.build()
+    with pytest.raises(NonExistentParameterError, match="U"):
+        backend.get_synapse_parameter(0, "U")
+
+
+def test_receptor_missing_on_nest_is_refused(net):
+    builder = net()
+    pre, post = _two_populations(builder, post_type=std.HH_cond_exp, n=1)
+    builder.projection(pre, post, [0], [0], 0.01, 1.0, receptor="source_section.gap")
+    with pytest.raises(NoModelAvailableError, match="source_section.gap"):
+        builder.build()
+
+
+def test_empty_projection(net):
+    builder = net()
+    pre, post = _two_populations(builder, n=2)
+    builder.projection(pre, post, [], [], np.zeros(0), np.zeros(0))
+    backend = builder.build()
+    backend.run_until(1.0)
+    assert backend.get_synapse_parameter(0, "weight").size == 0
