@@ -149,6 +149,10 @@ def _sample(gen: np.random.Generator, size: int, distribution: str,
             f"invalid parameters for distribution {distribution}({values}): {exc}") from None
 
 
+#: numpy RandomState method names that old scripts call, and their Generator names.
+_RANDOMSTATE_NAMES = {"randint": "integers", "random_sample": "random", "rand": "random"}
+
+
 class AbstractRNG:
     """Common base of the random number generators.
 
@@ -224,6 +228,20 @@ class AbstractRNG:
                 f"number of values n must be a non-negative integer (got {n!r})")
         values = _sample(self.generator, int(n), distribution, params)
         return values if mask is None else values[mask]
+
+    def __getattr__(self, name: str) -> Any:
+        # PyNN's generators also answer numpy's own sampling methods
+        # (rng.permutation, rng.uniform, ...); forward them to the Generator.
+        if name.startswith("_") or name == "generator":
+            raise AttributeError(name)
+        target = _RANDOMSTATE_NAMES.get(name, name)
+        try:
+            return getattr(self.generator, target)
+        except AttributeError:
+            raise AttributeError(
+                f"{type(self).__name__} has no attribute {name!r} (numpy.random.Generator "
+                f"methods such as permutation, uniform, normal, integers are available)"
+            ) from None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(seed={self.seed})"

@@ -180,3 +180,13 @@ def test_old_style_boundaries_map_onto_clipped_normals():
     with pytest.warns(DeprecationWarning), \
             pytest.raises(InvalidParameterValueError, match="'normal' with constrain"):
         RandomDistribution("uniform", [0.0, 1.0], boundaries=(0.2, 0.8))
+
+
+def test_numpy_sampling_methods_are_forwarded():
+    rng = NumpyRNG(seed=2)
+    perm = rng.permutation(5)
+    assert sorted(perm.tolist()) == [0, 1, 2, 3, 4]
+    assert np.array_equal(perm, np.random.default_rng(2).permutation(5))
+    assert 0 <= NumpyRNG(seed=2).randint(0, 3) < 3  # RandomState name -> integers
+    with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
+        rng.nonsense
