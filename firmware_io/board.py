@@ -11,8 +11,10 @@ link. All bandwidths are events per second of *hardware* time; divide by
 from __future__ import annotations
 
 import difflib
+import heapq
 import tomllib
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -363,6 +365,78 @@ class BoardSpec:
             }
             r.finish()
         return pairs
+
+    @cached_property
+    def _paths(self) -> dict[tuple[int, int], tuple[int, ...]]:
+        ends, _, delay, _ = self.links()
+        out_links: list[list[int]] = [[] for _ in range(self.n_chips)]
+        for lid, (a, _b) in enumerate(ends.tolist()):
+            out_links[a].append(lid)
+        paths = {}
+        for src in range(self.n_chips):
+            # Dijkstra on (total delay, hops, link ids): a total order, so the result is unique
+            best: dict[int, tuple[int, int, tuple[int, ...]]] = {src: (0, 0, ())}
+            heap = [(0, 0, (), src)]
+            while heap:
+                d, h, path, node = heapq.heappop(heap)
+                if best[node] != (d, h, path):
+                    continue
+                for lid in out_links[node]:
+                    nxt = int(ends[lid, 1])
+                    key = (d + int(delay[lid]), h + 1, path + (lid,))
+                    if nxt not in best or key < best[nxt]:
+                        best[nxt] = key
+                        heapq.heappush(heap, (*key, nxt))
+            for dst, (_, _, path) in best.items():
+                paths[(src, dst)] = path
+        return paths
+
+    def path(self, src: int, dst: int) -> tuple[int, ...]:
+        """Link ids (``links()`` order) an event takes from chip ``src`` to chip ``dst``.
+
+        The path with the least total delay; among those the fewest hops;
+        among those the lexicographically smallest sequence of link ids.
+        Empty for ``src == dst``.
+        """
+        for name, chip in (("src", src), ("dst", dst)):
+            if not 0 <= chip < self.n_chips:
+                raise BoardSpecError(f"{self.name}: {name} chip {chip} does not exist; valid: 0..{self.n_chips - 1}")
+        return self._paths[(src, dst)]
+
+    def router_entries_used(self, routes: np.ndarray) -> np.ndarray:
+        """Router table entries per chip that a set of routes needs.
+
+        A source neuron takes one entry in every chip whose router forwards
+        or delivers its events: the source chip, every chip along each of its
+        paths and the destination chips.
+
+        Parameters
+        ----------
+        routes : ndarray with fields src_chip, src_neuron, dst_chip
+            For example a ``firmware_io.ROUTE_DTYPE`` array.
+
+        Returns
+        -------
+        ndarray (n_chips,) of int64
+        """
+        ends = self.links()[0]
+        c = self.n_chips
+        on_path = np.zeros((c, c, c), dtype=bool)  # on_path[src, dst, chip]
+        for (a, b), path in self._paths.items():
+            on_path[a, b, a] = on_path[a, b, b] = True
+            on_path[a, b, ends[list(path), 1]] = True
+        src = np.asarray(routes["src_chip"], dtype=np.int64)
+        if src.size == 0:
+            return np.zeros(c, dtype=np.int64)
+        dst = np.asarray(routes["dst_chip"], dtype=np.int64)
+        for name, arr in (("src_chip", src), ("dst_chip", dst)):
+            if arr.min() < 0 or arr.max() >= c:
+                raise BoardSpecError(f"{self.name}: routes.{name} {int(arr[(arr < 0) | (arr >= c)][0])} does not exist; valid: 0..{c - 1}")
+        key = src * (1 << 16) + np.asarray(routes["src_neuron"], dtype=np.int64)
+        order = np.argsort(key, kind="stable")
+        visits = on_path[src[order], dst[order]]
+        starts = np.flatnonzero(np.r_[True, key[order][1:] != key[order][:-1]])
+        return np.logical_or.reduceat(visits, starts, axis=0).sum(axis=0).astype(np.int64)
 
     def describe(self) -> str:
         """A one-paragraph human-readable summary (units stated)."""

@@ -164,3 +164,48 @@ def test_unknown_name_or_missing_file():
 def test_error_is_also_a_value_error(tmp_path):
     with pytest.raises(ValueError):
         BoardSpec.load(write(tmp_path, "format = 1\n"))
+
+
+def test_paths_follow_the_documented_rule():
+    b = BoardSpec.load("board_4x4")
+    ends = b.links()[0]
+    hops = lambda s, d: [tuple(ends[i].tolist()) for i in b.path(s, d)]  # noqa: E731
+    assert b.path(3, 3) == ()
+    # 0 -> 5 (one step right, one down): two 2-hop paths (0-1-5, 0-4-5), equal delay; the
+    # smaller link ids win: links sorted by (from, to), so (0, 1) precedes (0, 4)
+    assert hops(0, 5) == [(0, 1), (1, 5)]
+    # 0 -> 3 is one hop over the wrap-around link, not three to the right
+    assert hops(0, 3) == [(0, 3)]
+    assert max(len(b.path(s, d)) for s in range(16) for d in range(16)) == 4
+    with pytest.raises(BoardSpecError, match="dst chip 16 does not exist; valid: 0..15"):
+        b.path(0, 16)
+
+
+def test_paths_prefer_low_delay_over_few_hops(tmp_path):
+    text = HEADER.format(kind="explicit", shape="[1, 3]") + chips_toml(grid(1, 3)) + """
+[[links]]
+chips = [0, 2]
+delay_cycles = 10
+[[links]]
+chips = [0, 1]
+[[links]]
+chips = [1, 2]
+"""
+    b = BoardSpec.load(write(tmp_path, text))
+    ends = b.links()[0]
+    assert [tuple(ends[i].tolist()) for i in b.path(0, 2)] == [(0, 1), (1, 2)]  # 3 + 3 < 10 cycles
+
+
+def test_router_entries_used():
+    from firmware_io import ROUTE_DTYPE
+
+    b = BoardSpec.load("board_4x4")
+    routes = np.array([(0, 1, 5, 0), (0, 1, 10, 0), (0, 2, 0, 3)], dtype=ROUTE_DTYPE)
+    used = b.router_entries_used(routes)
+    # neuron (0, 1): paths 0-1-5 and 0-1-2-6-10 -> one entry in each of chips 0, 1, 2, 5, 6, 10;
+    # neuron (0, 2) delivered on its own chip -> a second entry in chip 0
+    expected = np.zeros(16, int)
+    expected[[0, 1, 2, 5, 6, 10]] = 1
+    expected[0] += 1
+    assert used.tolist() == expected.tolist()
+    assert b.router_entries_used(np.zeros(0, ROUTE_DTYPE)).tolist() == [0] * 16
