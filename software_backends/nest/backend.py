@@ -149,8 +149,6 @@ class NestBackend:
         spec = self.network.current_sources[index]
         model = _lookup(ELECTRODE_MODELS, spec.source_type, "current source")
         ctx = self._electrode_context(index)
-        generator = nest.Create(model.generator,
-                                params=model.translate(self._electrodes_params[index], ctx))
         cells = np.asarray(spec.cells, dtype=np.int64)
         for population in np.unique(self.network.population_of(cells)):
             built = self.populations[population]
@@ -159,7 +157,9 @@ class NestBackend:
                                 f"{built.spec.label!r} ({built.spec.celltype.__name__}): "
                                 "spike sources take no current")
         targets = self._node_ids[cells]
-        nest.Connect(generator, nest.NodeCollection(sorted(set(targets.tolist()))),
+        generator = nest.Create(model.generator,
+                                params=model.translate(self._electrodes_params[index], ctx))
+        nest.Connect(generator, nest.NodeCollection(np.unique(targets).tolist()),
                      "all_to_all", {"delay": self.min_delay})
         recording = None
         if spec.record:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import nest
 
+from pynn_hw.errors import InvalidParameterValueError
+
 from software_backends.nest.grid import Grid
 from software_backends.nest.options import NestOptions
 
@@ -34,6 +36,10 @@ def claim(owner: object, options: NestOptions, grid: Grid, min_delay: float,
     nest.set(resolution=grid.dt)
     nest.set(min_delay=min_delay, max_delay=max_delay)
     if options.rng_type is not None:
+        if options.rng_type not in nest.rng_types:
+            raise InvalidParameterValueError(
+                f"setup(): rng_type must be one of {', '.join(nest.rng_types)}, "
+                f"got {options.rng_type!r}")
         nest.set(rng_type=options.rng_type)
     seed = options.rng_seed if options.rng_seed is not None else nest.rng_seed
     nest.set(rng_seed=(seed + seed_offset - 1) % (2**31 - 1) + 1)

@@ -169,7 +169,12 @@ def translate(rules: tuple[Rule, ...], values: dict[str, np.ndarray], size: int)
         else:
             out.arrays[rule.nest_name] = np.broadcast_to(result, (size,)).astype(float)
     if per_cell:
-        out.per_cell = [{name: _plain(column[i]) for name, column in per_cell.items()}
+        # NEST checks array-valued parameters against each other (tau_stc and q_stc
+        # must have equal lengths), so they are all set together, per cell
+        shared = {name: value for name, value in out.scalars.items() if isinstance(value, list)}
+        for name in shared:
+            del out.scalars[name]
+        out.per_cell = [{**shared, **{name: _plain(column[i]) for name, column in per_cell.items()}}
                         for i in range(size)]
     return out
 
