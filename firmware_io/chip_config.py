@@ -165,9 +165,7 @@ class ChipConfig:
     stdp_lut_acausal: np.ndarray = field(default_factory=lambda: np.arange(STDP_LUT_SIZE, dtype=np.uint8))
     stdp_threshold: int = 0
     stdp_tau: int = 0
-    readout: np.ndarray = field(
-        default_factory=lambda: np.full(READOUT_CHANNELS_PER_CHIP, NO_READOUT, dtype=np.uint16)
-    )
+    readout: np.ndarray = field(default_factory=lambda: np.full(READOUT_CHANNELS_PER_CHIP, NO_READOUT, dtype=np.uint16))
 
     def __post_init__(self) -> None:
         self.validate()

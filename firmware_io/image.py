@@ -159,7 +159,9 @@ def _pack_record(config: ChipConfig) -> bytes:
 def _route_words(routes: np.ndarray, configs: list[ChipConfig]) -> np.ndarray:
     routes = np.asarray(routes)
     if routes.dtype != ROUTE_DTYPE or routes.ndim != 1:
-        raise ImageError(f"routes must be a 1-d array of ROUTE_DTYPE {ROUTE_DTYPE}; got dtype {routes.dtype}, shape {routes.shape}")
+        raise ImageError(
+            f"routes must be a 1-d array of ROUTE_DTYPE {ROUTE_DTYPE}; got dtype {routes.dtype}, shape {routes.shape}"
+        )
     words = np.zeros(routes.size, dtype=np.uint32)
     for name, _width, shift, bound in _ROUTE_FIELDS:
         values = routes[name]
@@ -285,7 +287,9 @@ def parse_board_image(data: bytes | bytearray | memoryview) -> BoardImage:
             f"bytes and {n_routes} routes of {ROUTE_BYTES} bytes (1..{1 << CHIP_ID_BITS} chips)"
         )
     if len(data) != HEADER_BYTES + payload_bytes:
-        raise ImageError(f"image length {len(data)} bytes is invalid; the header announces {HEADER_BYTES + payload_bytes}")
+        raise ImageError(
+            f"image length {len(data)} bytes is invalid; the header announces {HEADER_BYTES + payload_bytes}"
+        )
     payload = data[HEADER_BYTES:]
     actual = zlib.crc32(payload, zlib.crc32(data[:_CRC_HEADER_BYTES]))
     if actual != crc:

@@ -82,7 +82,6 @@ MISMATCH_SPECS: dict[str, MismatchSpec] = {
 }
 
 
-
 def splitmix64(x: np.ndarray) -> np.ndarray:
     """SplitMix64 finaliser of uint64 counters (wrapping arithmetic)."""
     z = np.asarray(x, dtype=np.uint64) + np.uint64(0x9E3779B97F4A7C15)
@@ -189,11 +188,7 @@ def chip_physics(config: ChipConfig, mismatch: ChipMismatch | None = None) -> Ch
 
     def shared(name: str) -> np.ndarray:
         code = getattr(config, name)
-        return (
-            code_to_voltage(code)[group]
-            + getattr(m, f"{name}_group_offset")[group]
-            + getattr(m, f"{name}_offset")
-        )
+        return code_to_voltage(code)[group] + getattr(m, f"{name}_group_offset")[group] + getattr(m, f"{name}_offset")
 
     per_lsb = code_to_strength(config.row_strength, config.row_sign) * m.row_strength_gain  # (2, 256)
     neuron_gain = np.where(

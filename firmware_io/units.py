@@ -177,7 +177,9 @@ def code_to_row_tau(code: ArrayLike) -> np.ndarray:
 def _strength_scale(sign: ArrayLike) -> np.ndarray:
     s = np.asarray(sign)
     if np.any((s != SIGN.EXCITATORY) & (s != SIGN.INHIBITORY)):
-        raise CodeRangeError(f"row_sign {int(s[(s != 0) & (s != 1)].ravel()[0])} is invalid; valid: 0 (EXCITATORY), 1 (INHIBITORY)")
+        raise CodeRangeError(
+            f"row_sign {int(s[(s != 0) & (s != 1)].ravel()[0])} is invalid; valid: 0 (EXCITATORY), 1 (INHIBITORY)"
+        )
     return np.where(s == SIGN.INHIBITORY, ROW_STRENGTH_INH.lsb, ROW_STRENGTH_EXC.lsb)
 
 

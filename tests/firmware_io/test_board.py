@@ -88,13 +88,17 @@ def test_load_by_path_mesh_and_per_chip_override(tmp_path):
 
 
 def test_explicit_links(tmp_path):
-    text = HEADER.format(kind="explicit", shape="[1, 3]") + chips_toml(grid(1, 3)) + """
+    text = (
+        HEADER.format(kind="explicit", shape="[1, 3]")
+        + chips_toml(grid(1, 3))
+        + """
 [[links]]
 chips = [0, 1]
 [[links]]
 chips = [2, 1]
 delay_cycles = 5
 """
+    )
     b = BoardSpec.load(write(tmp_path, text))
     assert sorted(b.topology.edges()) == [(0, 1), (1, 0), (1, 2), (2, 1)]
     assert b.topology.edges[1, 2]["delay_cycles"] == 5 and b.topology.edges[0, 1]["delay_cycles"] == 3
@@ -103,41 +107,81 @@ delay_cycles = 5
 @pytest.mark.parametrize(
     "text, fragment",
     [
-        (HEADER.format(kind="ring", shape="[1, 2]") + chips_toml(grid(1, 2)),
-         "topology.kind: value 'ring' is invalid; valid: 'single' | 'mesh' | 'torus' | 'explicit'"),
-        (HEADER.format(kind="mesh", shape="[1, 2]").replace("format = 1", "format = 2") + chips_toml(grid(1, 2)),
-         "format: value 2 is invalid; valid: 1"),
-        (HEADER.format(kind="mesh", shape="[1, 2]").replace('name = "test"\n', "") + chips_toml(grid(1, 2)),
-         "name: missing; expected a non-empty string"),
-        (HEADER.format(kind="mesh", shape="[1, 2]").replace("link_delay_cycles = 3", "link_delay_cycles = 1.5")
-         + chips_toml(grid(1, 2)), "topology.link_delay_cycles: value 1.5 is invalid; valid: an integer >= 0"),
-        (HEADER.format(kind="mesh", shape="[1, 2]").replace("link_buffer_events = 8", "link_bufer_events = 8")
-         + chips_toml(grid(1, 2)),
-         "topology.link_buffer_events: missing; expected an integer >= 1 (the table has 'link_bufer_events': a misspelling?)"),
-        (HEADER.format(kind="mesh", shape="[1, 2]").replace('name = "test"', 'name = "test"\ncolour = "red"')
-         + chips_toml(grid(1, 2)), "colour: unknown key; valid keys here: chip_defaults, chips, description, format"),
-        (HEADER.format(kind="mesh", shape="[1, 2]") + chips_toml([(0, 0), (0, 2)]),
-         "chips[1].position: value [0, 2] is invalid; valid: [row, column] inside the 1 x 2 grid"),
-        (HEADER.format(kind="mesh", shape="[1, 2]") + chips_toml([(0, 0), (0, 0)]),
-         "chips[1].position: value (0, 0) is already used by chips[0]"),
-        (HEADER.format(kind="mesh", shape="[1, 2]") + chips_toml(grid(1, 2)).replace("serial = 101", "serial = 100"),
-         "chips[1].serial: value 100 is already used by chips[0]"),
-        (HEADER.format(kind="mesh", shape="[1, 2]") + chips_toml(grid(1, 2)).replace("serial = 101", "serial = 4294967296"),
-         "chips[1].serial: value 4294967296 is invalid; valid: an integer 0..4294967295"),
-        (HEADER.format(kind="mesh", shape="[1, 2]") + chips_toml(grid(1, 2)).replace("id = 1", "id = 5"),
-         "chips[1].id: value 5 is invalid; valid: 1 (chips are listed in id order 0..n-1)"),
-        (HEADER.format(kind="single", shape="[1, 2]") + chips_toml(grid(1, 2)),
-         "topology.kind: 'single' needs exactly 1 chip; the file lists 2"),
-        (HEADER.format(kind="explicit", shape="[1, 3]") + chips_toml(grid(1, 3)) + "[[links]]\nchips = [0, 1]\n",
-         "links: the chips are not all connected; connected groups: [[0, 1], [2]]"),
-        (HEADER.format(kind="explicit", shape="[1, 2]") + chips_toml(grid(1, 2)) + "[[links]]\nchips = [0, 2]\n",
-         "links[0].chips: value [0, 2] is invalid; valid: [a, b], two different chip ids 0..1"),
-        (HEADER.format(kind="mesh", shape="[1, 2]") + chips_toml(grid(1, 2)) + "[[links]]\nchips = [0, 1]\n",
-         "links: only topology.kind = 'explicit' lists links; this board is 'mesh'"),
-        (HEADER.format(kind="mesh", shape="[1, 2]").replace("bytes_per_s = 1e9", "bytes_per_s = -1")
-         + chips_toml(grid(1, 2)), "host.bytes_per_s: value -1 is invalid; valid: a number > 0 (bytes/s)"),
-        (HEADER.format(kind="mesh", shape="[1, 2]").replace("link_events_per_s = 1.0e8", "link_events_per_s = true")
-         + chips_toml(grid(1, 2)), "topology.link_events_per_s: value True is invalid"),
+        (
+            HEADER.format(kind="ring", shape="[1, 2]") + chips_toml(grid(1, 2)),
+            "topology.kind: value 'ring' is invalid; valid: 'single' | 'mesh' | 'torus' | 'explicit'",
+        ),
+        (
+            HEADER.format(kind="mesh", shape="[1, 2]").replace("format = 1", "format = 2") + chips_toml(grid(1, 2)),
+            "format: value 2 is invalid; valid: 1",
+        ),
+        (
+            HEADER.format(kind="mesh", shape="[1, 2]").replace('name = "test"\n', "") + chips_toml(grid(1, 2)),
+            "name: missing; expected a non-empty string",
+        ),
+        (
+            HEADER.format(kind="mesh", shape="[1, 2]").replace("link_delay_cycles = 3", "link_delay_cycles = 1.5")
+            + chips_toml(grid(1, 2)),
+            "topology.link_delay_cycles: value 1.5 is invalid; valid: an integer >= 0",
+        ),
+        (
+            HEADER.format(kind="mesh", shape="[1, 2]").replace("link_buffer_events = 8", "link_bufer_events = 8")
+            + chips_toml(grid(1, 2)),
+            "topology.link_buffer_events: missing; expected an integer >= 1 "
+            "(the table has 'link_bufer_events': a misspelling?)",
+        ),
+        (
+            HEADER.format(kind="mesh", shape="[1, 2]").replace('name = "test"', 'name = "test"\ncolour = "red"')
+            + chips_toml(grid(1, 2)),
+            "colour: unknown key; valid keys here: chip_defaults, chips, description, format",
+        ),
+        (
+            HEADER.format(kind="mesh", shape="[1, 2]") + chips_toml([(0, 0), (0, 2)]),
+            "chips[1].position: value [0, 2] is invalid; valid: [row, column] inside the 1 x 2 grid",
+        ),
+        (
+            HEADER.format(kind="mesh", shape="[1, 2]") + chips_toml([(0, 0), (0, 0)]),
+            "chips[1].position: value (0, 0) is already used by chips[0]",
+        ),
+        (
+            HEADER.format(kind="mesh", shape="[1, 2]") + chips_toml(grid(1, 2)).replace("serial = 101", "serial = 100"),
+            "chips[1].serial: value 100 is already used by chips[0]",
+        ),
+        (
+            HEADER.format(kind="mesh", shape="[1, 2]")
+            + chips_toml(grid(1, 2)).replace("serial = 101", "serial = 4294967296"),
+            "chips[1].serial: value 4294967296 is invalid; valid: an integer 0..4294967295",
+        ),
+        (
+            HEADER.format(kind="mesh", shape="[1, 2]") + chips_toml(grid(1, 2)).replace("id = 1", "id = 5"),
+            "chips[1].id: value 5 is invalid; valid: 1 (chips are listed in id order 0..n-1)",
+        ),
+        (
+            HEADER.format(kind="single", shape="[1, 2]") + chips_toml(grid(1, 2)),
+            "topology.kind: 'single' needs exactly 1 chip; the file lists 2",
+        ),
+        (
+            HEADER.format(kind="explicit", shape="[1, 3]") + chips_toml(grid(1, 3)) + "[[links]]\nchips = [0, 1]\n",
+            "links: the chips are not all connected; connected groups: [[0, 1], [2]]",
+        ),
+        (
+            HEADER.format(kind="explicit", shape="[1, 2]") + chips_toml(grid(1, 2)) + "[[links]]\nchips = [0, 2]\n",
+            "links[0].chips: value [0, 2] is invalid; valid: [a, b], two different chip ids 0..1",
+        ),
+        (
+            HEADER.format(kind="mesh", shape="[1, 2]") + chips_toml(grid(1, 2)) + "[[links]]\nchips = [0, 1]\n",
+            "links: only topology.kind = 'explicit' lists links; this board is 'mesh'",
+        ),
+        (
+            HEADER.format(kind="mesh", shape="[1, 2]").replace("bytes_per_s = 1e9", "bytes_per_s = -1")
+            + chips_toml(grid(1, 2)),
+            "host.bytes_per_s: value -1 is invalid; valid: a number > 0 (bytes/s)",
+        ),
+        (
+            HEADER.format(kind="mesh", shape="[1, 2]").replace("link_events_per_s = 1.0e8", "link_events_per_s = true")
+            + chips_toml(grid(1, 2)),
+            "topology.link_events_per_s: value True is invalid",
+        ),
         (HEADER.format(kind="mesh", shape="[1, 2]"), "chips: missing; expected an array of 1..64 chip tables"),
     ],
 )
@@ -157,7 +201,10 @@ def test_not_toml(tmp_path):
 
 
 def test_unknown_name_or_missing_file():
-    with pytest.raises(BoardSpecError, match=r"board 'board_9x9' is neither a shipped board \(board_4x4, single_chip\) nor an existing file"):
+    with pytest.raises(
+        BoardSpecError,
+        match=r"board 'board_9x9' is neither a shipped board \(board_4x4, single_chip\) nor an existing file",
+    ):
         BoardSpec.load("board_9x9")
 
 
@@ -182,7 +229,10 @@ def test_paths_follow_the_documented_rule():
 
 
 def test_paths_prefer_low_delay_over_few_hops(tmp_path):
-    text = HEADER.format(kind="explicit", shape="[1, 3]") + chips_toml(grid(1, 3)) + """
+    text = (
+        HEADER.format(kind="explicit", shape="[1, 3]")
+        + chips_toml(grid(1, 3))
+        + """
 [[links]]
 chips = [0, 2]
 delay_cycles = 10
@@ -191,6 +241,7 @@ chips = [0, 1]
 [[links]]
 chips = [1, 2]
 """
+    )
     b = BoardSpec.load(write(tmp_path, text))
     ends = b.links()[0]
     assert [tuple(ends[i].tolist()) for i in b.path(0, 2)] == [(0, 1), (1, 2)]  # 3 + 3 < 10 cycles

@@ -30,8 +30,14 @@ def test_coerces_lists_and_other_integer_dtypes():
 @pytest.mark.parametrize(
     "kwargs, fragment",
     [
-        ({"weights": np.full((2, 256, 192), 16)}, "ChipConfig.weights[0, 0, 0]: value 16 is out of range; valid: 0..15"),
-        ({"g_leak": np.r_[np.zeros(383), -1].astype(int)}, "ChipConfig.g_leak[383]: value -1 is out of range; valid: 0..1023"),
+        (
+            {"weights": np.full((2, 256, 192), 16)},
+            "ChipConfig.weights[0, 0, 0]: value 16 is out of range; valid: 0..15",
+        ),
+        (
+            {"g_leak": np.r_[np.zeros(383), -1].astype(int)},
+            "ChipConfig.g_leak[383]: value -1 is out of range; valid: 0..1023",
+        ),
         ({"v_thresh": [0, 0, 1024, 0]}, "ChipConfig.v_thresh[2]: value 1024"),
         ({"row_stp": np.full((2, 256), 3)}, "ChipConfig.row_stp[0, 0]: value 3 is out of range; valid: 0..2"),
         ({"row_sign": np.full((2, 256), 2)}, "valid: 0..1"),
@@ -40,7 +46,10 @@ def test_coerces_lists_and_other_integer_dtypes():
         ({"serial": 2**32}, "ChipConfig.serial: value 4294967296 is out of range; valid: 0..4294967295"),
         ({"serial": 1.0}, "ChipConfig.serial: value 1.0 is not an integer code"),
         ({"stp_u": 1024}, "ChipConfig.stp_u: value 1024 is out of range; valid: 0..1023"),
-        ({"readout": [0, 383, 384, NO_READOUT]}, "ChipConfig.readout[2]: value 384 is out of range; valid: 0..383 or NO_READOUT=511"),
+        (
+            {"readout": [0, 383, 384, NO_READOUT]},
+            "ChipConfig.readout[2]: value 384 is out of range; valid: 0..383 or NO_READOUT=511",
+        ),
     ],
 )
 def test_validation_messages(kwargs, fragment):

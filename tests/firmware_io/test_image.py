@@ -24,13 +24,28 @@ def random_config(seed: int) -> ChipConfig:
     readout = rng.integers(0, 384, 4)
     readout[rng.random(4) < 0.3] = NO_READOUT
     return ChipConfig(
-        serial=int(rng.integers(0, 2**32)), weights=rng.integers(0, 16, (2, 256, 192)), row_source=src,
-        row_sign=rng.integers(0, 2, (2, 256)), row_stp=rng.integers(0, 3, (2, 256)),
-        row_stdp=rng.random((2, 256)) < 0.5, row_strength=r10((2, 256)), row_tau=r10((2, 256)),
-        g_leak=r10(384), tau_refrac=r10(384), v_rest=r10(4), v_reset=r10(4), v_thresh=r10(4), e_rev_I=r10(4),
-        stp_u=int(r10()), stp_tau_rec=int(r10()), stp_tau_facil=int(r10()),
-        stdp_lut_causal=rng.integers(0, 16, 16), stdp_lut_acausal=rng.integers(0, 16, 16),
-        stdp_threshold=int(r10()), stdp_tau=int(r10()), readout=readout,
+        serial=int(rng.integers(0, 2**32)),
+        weights=rng.integers(0, 16, (2, 256, 192)),
+        row_source=src,
+        row_sign=rng.integers(0, 2, (2, 256)),
+        row_stp=rng.integers(0, 3, (2, 256)),
+        row_stdp=rng.random((2, 256)) < 0.5,
+        row_strength=r10((2, 256)),
+        row_tau=r10((2, 256)),
+        g_leak=r10(384),
+        tau_refrac=r10(384),
+        v_rest=r10(4),
+        v_reset=r10(4),
+        v_thresh=r10(4),
+        e_rev_I=r10(4),
+        stp_u=int(r10()),
+        stp_tau_rec=int(r10()),
+        stp_tau_facil=int(r10()),
+        stdp_lut_causal=rng.integers(0, 16, 16),
+        stdp_lut_acausal=rng.integers(0, 16, 16),
+        stdp_threshold=int(r10()),
+        stdp_tau=int(r10()),
+        readout=readout,
     )
 
 
@@ -40,12 +55,28 @@ def full_config() -> ChipConfig:
     src[:, :192] = ROW_SOURCE.FEEDBACK_OTHER
     src[0, 192:] = ROW_SOURCE.EXTERNAL
     return ChipConfig(
-        serial=2**32 - 1, weights=np.full((2, 256, 192), 15), row_source=src, row_sign=np.ones((2, 256), int),
-        row_stp=np.full((2, 256), 2), row_stdp=np.ones((2, 256), bool), row_strength=np.full((2, 256), 1023),
-        row_tau=np.full((2, 256), 1023), g_leak=np.full(384, 1023), tau_refrac=np.full(384, 1023),
-        v_rest=[1023] * 4, v_reset=[1023] * 4, v_thresh=[1023] * 4, e_rev_I=[1023] * 4, stp_u=1023,
-        stp_tau_rec=1023, stp_tau_facil=1023, stdp_lut_causal=[15] * 16, stdp_lut_acausal=[15] * 16,
-        stdp_threshold=1023, stdp_tau=1023, readout=[383, 0, NO_READOUT, 1],
+        serial=2**32 - 1,
+        weights=np.full((2, 256, 192), 15),
+        row_source=src,
+        row_sign=np.ones((2, 256), int),
+        row_stp=np.full((2, 256), 2),
+        row_stdp=np.ones((2, 256), bool),
+        row_strength=np.full((2, 256), 1023),
+        row_tau=np.full((2, 256), 1023),
+        g_leak=np.full(384, 1023),
+        tau_refrac=np.full(384, 1023),
+        v_rest=[1023] * 4,
+        v_reset=[1023] * 4,
+        v_thresh=[1023] * 4,
+        e_rev_I=[1023] * 4,
+        stp_u=1023,
+        stp_tau_rec=1023,
+        stp_tau_facil=1023,
+        stdp_lut_causal=[15] * 16,
+        stdp_lut_acausal=[15] * 16,
+        stdp_threshold=1023,
+        stdp_tau=1023,
+        readout=[383, 0, NO_READOUT, 1],
     )
 
 
@@ -78,9 +109,9 @@ def test_header_and_layout_golden():
     assert rec[4] == 0xA3
     assert rec[SECTION_OFFSETS["g_leak"]] == 0xFF and rec[SECTION_OFFSETS["g_leak"] + 1] == 0x03
     # identity STDP table 0, 1, ..., 15 in nibbles: bytes 0x10, 0x32, ...
-    assert rec[SECTION_OFFSETS["stdp_lut_causal"]:][:2] == bytes([0x10, 0x32])
+    assert rec[SECTION_OFFSETS["stdp_lut_causal"] :][:2] == bytes([0x10, 0x32])
     # four NO_READOUT (511) 9-bit codes: 36 one-bits -> ff ff ff ff 0f
-    assert rec[SECTION_OFFSETS["readout"]:][:5].hex() == "ffffffff0f"
+    assert rec[SECTION_OFFSETS["readout"] :][:5].hex() == "ffffffff0f"
 
 
 def test_round_trip_extremes_and_many_chips():
@@ -183,7 +214,10 @@ def test_routes_round_trip_and_word_layout():
 @pytest.mark.parametrize(
     "route, fragment",
     [
-        ((0, 5, 2, 258), "routes[0].dst_row: row 258 of chip 2 has row_source OFF; a routed event needs an EXTERNAL row"),
+        (
+            (0, 5, 2, 258),
+            "routes[0].dst_row: row 258 of chip 2 has row_source OFF; a routed event needs an EXTERNAL row",
+        ),
         ((0, 384, 2, 259), "routes[0].src_neuron: value 384 is out of range; valid: 0..383"),
         ((3, 5, 2, 259), "routes[0].src_chip: value 3 is out of range; valid: 0..2"),
         ((0, 5, 2, 512), "routes[0].dst_row: value 512 is out of range; valid: 0..511"),

@@ -83,7 +83,9 @@ def test_round_trip_across_chunks(spacing):
     # more than two chunks; spacing 40000 ticks changes the time base about every second event
     n = 2 * _CHUNK + 123
     rng = np.random.default_rng(spacing)
-    ev = make_events(np.arange(n, dtype=np.uint64) * spacing + 2**32 - 1000, rng.integers(0, 64, n), rng.integers(0, 512, n))
+    ev = make_events(
+        np.arange(n, dtype=np.uint64) * spacing + 2**32 - 1000, rng.integers(0, 64, n), rng.integers(0, 512, n)
+    )
     data = encode_events(ev)
     n_base = len(set((ev["t"] >> 16).tolist()))
     assert len(data) == 4 * (n + n_base)  # exactly one TIME_BASE per distinct t >> 16 (sorted)
@@ -94,7 +96,7 @@ def test_lost_word_between_chunks_keeps_time_base():
     ev = make_events(np.full(_CHUNK + 10, 70_000), 1, 1)
     w = np.frombuffer(encode_events(ev), "<u4")
     # a LOST word in the middle of a run of events does not disturb their time base
-    stream = np.concatenate([w[:_CHUNK - 1], [0x9000_0000 | 7], w[_CHUNK - 1:]]).astype("<u4")
+    stream = np.concatenate([w[: _CHUNK - 1], [0x9000_0000 | 7], w[_CHUNK - 1 :]]).astype("<u4")
     out = decode_stream(stream.tobytes())
     assert np.array_equal(out.events, ev) and out.lost.tolist() == [(0, 7)]
 
@@ -102,7 +104,12 @@ def test_lost_word_between_chunks_keeps_time_base():
 @pytest.mark.parametrize(
     "t, chip, addr, fragment",
     [
-        ([0, EVENT_TIME_LIMIT], 0, 0, f"event 1: t {EVENT_TIME_LIMIT} cannot be encoded; valid: 0..{EVENT_TIME_LIMIT - 1}"),
+        (
+            [0, EVENT_TIME_LIMIT],
+            0,
+            0,
+            f"event 1: t {EVENT_TIME_LIMIT} cannot be encoded; valid: 0..{EVENT_TIME_LIMIT - 1}",
+        ),
         ([0, 1, 2], [0, 64, 0], 0, "event 1: chip 64 cannot be encoded; valid: 0..63"),
         ([0, 1, 2], 0, [0, 0, 512], "event 2: addr 512 cannot be encoded; valid: 0..511"),
     ],

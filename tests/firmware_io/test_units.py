@@ -5,11 +5,23 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from firmware_io import CodeRangeError, units as u
+from firmware_io import CodeRangeError
+from firmware_io import units as u
 from firmware_io.constants import SIGN
 
-ALL_CODES = [u.VOLTAGE, u.G_LEAK, u.TAU_REFRAC, u.ROW_TAU, u.ROW_STRENGTH_EXC, u.ROW_STRENGTH_INH,
-             u.STP_U, u.STP_TAU_REC, u.STP_TAU_FACIL, u.STDP_TAU, u.STDP_THRESHOLD]
+ALL_CODES = [
+    u.VOLTAGE,
+    u.G_LEAK,
+    u.TAU_REFRAC,
+    u.ROW_TAU,
+    u.ROW_STRENGTH_EXC,
+    u.ROW_STRENGTH_INH,
+    u.STP_U,
+    u.STP_TAU_REC,
+    u.STP_TAU_FACIL,
+    u.STDP_TAU,
+    u.STDP_THRESHOLD,
+]
 
 
 def test_voltage_golden_codes():
@@ -41,11 +53,15 @@ def test_rounding_is_to_nearest_ties_to_even():
 
 
 def test_out_of_range_is_an_error_naming_quantity_and_range():
-    with pytest.raises(CodeRangeError, match=r"voltage -110.0 mV cannot be represented; valid: -102.3..0 mV \(LSB 0.1 mV\)"):
+    with pytest.raises(
+        CodeRangeError, match=r"voltage -110.0 mV cannot be represented; valid: -102.3..0 mV \(LSB 0.1 mV\)"
+    ):
         u.voltage_to_code(-110.0)
     with pytest.raises(CodeRangeError, match="tau_refrac 30.0 ms"):
         u.tau_refrac_to_code([1.0, 30.0])
-    with pytest.raises(CodeRangeError, match="row_strength 0.1 uS per weight LSB cannot be represented; valid: 0..0.00399609 uS"):
+    with pytest.raises(
+        CodeRangeError, match="row_strength 0.1 uS per weight LSB cannot be represented; valid: 0..0.00399609 uS"
+    ):
         u.strength_to_code(0.1, SIGN.EXCITATORY)
     with pytest.raises(CodeRangeError, match="g_leak nan"):
         u.g_leak_to_code(np.nan, clip=True)
