@@ -52,7 +52,12 @@ class Projection(DeprecatedProjectionMethods):
         self._connector = connector
         self.synapse_type = synapse_type if synapse_type is not None else StaticSynapse()
         self.source = source
-        self.space = space if space is not None else Space()
+        # the 0.7 form passed space, weights and delays to the connector
+        old_space = getattr(connector, "space", None)
+        self.space = space if space is not None else old_space if old_space is not None \
+            else Space()
+        self._old_style = {} if synapse_type is not None else \
+            dict(getattr(connector, "old_style_synapse_values", dict)())
         self.label = label if label is not None else f"{self.pre.label}→{self.post.label}"
         self._annotations: dict[str, Any] = {}
         self.receptor_type = self._choose_receptor(receptor_type)
@@ -87,8 +92,10 @@ class Projection(DeprecatedProjectionMethods):
         for name in self.synapse_type.get_parameter_names():
             if name in self._arrays.columns:
                 values[name] = np.asarray(self._arrays.columns[name], dtype=float)
-                continue
-            values[name] = space[name].base_value
+            elif self._old_style.get(name) is not None:
+                values[name] = self._old_style[name]
+            else:
+                values[name] = space[name].base_value
         for name in self._arrays.columns:
             if name not in values:
                 raise NonExistentParameterError(name, type(self.synapse_type).__name__,

@@ -142,3 +142,12 @@ def test_deprecated_weight_methods(sim, pops):
         prj.setWeights(0.3)
     with pytest.warns(DeprecationWarning):
         assert prj.getWeights() == [0.3] * 12
+
+
+def test_old_style_connector_weights_and_delays(sim, pops):
+    pre, post = pops
+    with pytest.warns(DeprecationWarning):
+        connector = sim.AllToAllConnector(weights=0.25, delays=2.0)
+    prj = sim.Projection(pre, post, connector)
+    assert set(prj.get("weight", "list", with_address=False)) == {0.25}
+    assert set(prj.get("delay", "list", with_address=False)) == {2.0}
