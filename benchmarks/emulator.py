@@ -28,7 +28,7 @@ sys.path.insert(0, os.path.dirname(_HERE))
 
 import numpy as np  # noqa: E402
 
-from emulator import Board, RouteTable  # noqa: E402
+from emulator import Board  # noqa: E402
 from firmware_io import units  # noqa: E402
 from firmware_io.board import BoardSpec
 from firmware_io.chip_config import ChipConfig
@@ -40,7 +40,11 @@ from firmware_io.constants import (
     STP_MODES,
     TICKS_PER_CYCLE,
 )
-from firmware_io.packets import make_events
+from firmware_io.image import ROUTE_DTYPE  # noqa: E402
+from firmware_io.packets import make_events  # noqa: E402
+
+
+STDP_ON = True
 
 
 def chip_config(serial: int, rng: np.random.Generator) -> ChipConfig:
@@ -61,7 +65,7 @@ def chip_config(serial: int, rng: np.random.Generator) -> ChipConfig:
     c.row_tau[:] = np.where(inhibitory, units.row_tau_to_code(10.0), units.row_tau_to_code(5.0))
     c.row_stp[:] = rng.choice([STP_MODES.OFF, STP_MODES.DEPRESSING, STP_MODES.FACILITATING],
                               size=(2, ROWS_PER_BLOCK), p=[0.75, 0.125, 0.125])
-    c.row_stdp[:, 128:160] = True
+    c.row_stdp[:, 128:160] = STDP_ON
     c.weights[:] = rng.integers(0, 16, size=c.weights.shape)
     # recurrent rows: sparse (10 %) so that the network does not run away
     sparse = rng.random((2, 128, c.weights.shape[2])) < 0.1
@@ -89,13 +93,14 @@ def poisson_input(n_chips: int, n_cycles: int, rate_hz: float, rng: np.random.Ge
     return make_events(t[order], (src // rows.size)[order], rows[src % rows.size][order])
 
 
-def routes(n_chips: int) -> RouteTable:
-    """64 neurons of every chip to one external row each on the next chip."""
-    src_chip = np.repeat(np.arange(n_chips), 64)
-    src_neuron = np.tile(np.arange(0, 384, 6), n_chips)
-    dst_chip = (src_chip + 1) % n_chips
-    dst_row = np.tile(np.arange(128, 192), n_chips)
-    return RouteTable.from_arrays(src_chip, src_neuron, dst_chip, dst_row)
+def routes(n_chips: int) -> np.ndarray:
+    """64 neurons of every chip to one external row each on the next chip (ROUTE_DTYPE)."""
+    r = np.zeros(64 * n_chips, dtype=ROUTE_DTYPE)
+    r["src_chip"] = np.repeat(np.arange(n_chips), 64)
+    r["src_neuron"] = np.tile(np.arange(0, 384, 6), n_chips)
+    r["dst_chip"] = (r["src_chip"] + 1) % n_chips
+    r["dst_row"] = np.tile(np.arange(128, 192), n_chips)
+    return r
 
 
 def main() -> None:
@@ -121,9 +126,9 @@ def main() -> None:
         import pstats
         prof = cProfile.Profile()
         prof.enable()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     result = board.run(n_cycles, events)
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     if args.profile:
         prof.disable()
         pstats.Stats(prof).sort_stats("tottime").print_stats(15)
@@ -135,7 +140,7 @@ def main() -> None:
         "chips": spec.n_chips, "bio_s": args.bio_s, "wall_s": round(wall, 3),
         "neuron_updates_per_s": round(n_neurons * n_cycles / wall),
         "syn_events_per_s": round(result.synaptic_events / wall),
-        "load_s": round(load_s, 3), "output_rate_hz": round(rate, 2),
+        "cpu_s": round(cpu, 3), "load_s": round(load_s, 3), "output_rate_hz": round(rate, 2),
         "input_events": int(events.size), "dropped": result.dropped.total(),
     }))
 

@@ -3,12 +3,10 @@
 Public API
 ----------
 :class:`Board`
-    ``Board(fabric=None, *, ideal=False, strict=False)``; ``load(configs or image,
-    routes=None)``, ``write_input(events)``, ``run(n_cycles, input_events=None) ->
+    ``Board(fabric=None, *, ideal=False, strict=False)``; ``load(configs, image
+    bytes or BoardImage, routes=None)`` (routes: ``firmware_io.ROUTE_DTYPE``), ``write_input(events)``, ``run(n_cycles, input_events=None) ->
     RunResult``, ``reset()``, ``status() -> BoardStatus``, ``read_weights(chip)``,
     ``write_weights(chip, w)``, ``membrane()``, ``conductances()``.
-:class:`RouteTable`
-    Inter-chip routes (not yet part of the configuration image).
 :class:`ReferenceBoard`
     Float64 reference of the same equations (not bit-accurate).
 
@@ -28,7 +26,6 @@ from .board import Board, InvalidEventError
 from .network_fabric import FabricSpec
 from .reference import ReferenceBoard
 from .results import BoardStatus, DropCounts, RunResult
-from .routing import RouteTable, RoutingError
 
 __all__ = ["Board", "InvalidEventError", "FabricSpec", "ReferenceBoard", "BoardStatus", "DropCounts",
-           "RunResult", "RouteTable", "RoutingError"]
+           "RunResult"]

@@ -25,6 +25,8 @@ from typing import ClassVar
 import numpy as np
 
 from firmware_io.chip_config import ChipConfig
+from firmware_io.errors import ConfigError
+from firmware_io.image import ROUTE_DTYPE, BoardImage, parse_board_image
 from firmware_io.constants import (
     BLOCKS_PER_CHIP,
     NEURONS_PER_BLOCK,
@@ -43,7 +45,6 @@ from .coefficients import chip_coefficients
 from .network_fabric import OUTPUT_LATENCY_TICKS, FabricSpec, TokenBuckets
 from .neuron import NeuronState, build_neurons, membrane_step
 from .results import BoardStatus, DropCounts, RunResult
-from .routing import RouteTable
 from .synapse_rows import RowState, build_rows, decay_conductances, decay_stp, deliver
 
 _EMPTY = np.zeros(0, dtype=np.int64)
@@ -53,11 +54,15 @@ class InvalidEventError(ValueError):
     """An input event names a chip or row that does not exist on the board."""
 
 
-def _as_configs(configs: Sequence[ChipConfig] | bytes | bytearray) -> list[ChipConfig]:
+def _as_board_image(configs: Sequence[ChipConfig] | BoardImage | bytes,
+                    routes: np.ndarray | None) -> tuple[list[ChipConfig], np.ndarray]:
+    """Chip configurations and routes from a list, a parsed image or image bytes."""
     if isinstance(configs, (bytes, bytearray, memoryview)):
-        from firmware_io import image  # the configuration image codec
-        parsed = image.parse_image(bytes(configs))
-        configs = parsed if isinstance(parsed, (list, tuple)) else getattr(parsed, "chips")
+        configs = parse_board_image(bytes(configs))
+    if isinstance(configs, BoardImage):
+        if routes is not None:
+            raise ValueError("Board.load: routes given twice (the image carries its own); pass one of them")
+        configs, routes = configs.configs, configs.routes
     configs = list(configs)
     if not configs:
         raise ValueError("Board.load: no chip configuration given; valid: one or more ChipConfig")
@@ -65,7 +70,30 @@ def _as_configs(configs: Sequence[ChipConfig] | bytes | bytearray) -> list[ChipC
         if not isinstance(c, ChipConfig):
             raise TypeError(f"Board.load: configs[{i}] is a {type(c).__name__}; valid: ChipConfig")
         c.validate()
-    return configs
+    routes = np.zeros(0, dtype=ROUTE_DTYPE) if routes is None else np.asarray(routes)
+    missing = [f for f in ROUTE_DTYPE.names if routes.dtype.names is None or f not in routes.dtype.names]
+    if missing:
+        raise ValueError(f"Board.load: routes lack the fields {missing}; valid: a ROUTE_DTYPE array")
+    return configs, routes
+
+
+def _check_routes(routes: np.ndarray, n_chips: int, row_source: np.ndarray) -> None:
+    """Ranges, and every destination row must take external input (as the image codec checks)."""
+    checks = (("src_chip", n_chips), ("src_neuron", NEURONS_PER_CHIP), ("dst_chip", n_chips),
+              ("dst_row", ROWS_PER_CHIP))
+    for name, limit in checks:
+        arr = routes[name].astype(np.int64)
+        bad = (arr < 0) | (arr >= limit)
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise ConfigError(f"routes[{i}].{name}: value {int(arr[i])} is out of range; valid: 0..{limit - 1}")
+    dst = routes["dst_chip"].astype(np.int64) * ROWS_PER_CHIP + routes["dst_row"].astype(np.int64)
+    bad = row_source[dst] != ROW_SOURCE.EXTERNAL
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ConfigError(f"routes[{i}].dst_row: row {int(routes['dst_row'][i])} of chip {int(routes['dst_chip'][i])} "
+                          f"has row_source {ROW_SOURCE(int(row_source[dst[i]])).name}; a routed event needs an "
+                          "EXTERNAL row")
 
 
 class Board:
@@ -108,40 +136,50 @@ class Board:
         self._loaded = False
 
     # ------------------------------------------------------------------ set-up
-    def load(self, configs: Sequence[ChipConfig] | bytes, routes: RouteTable | None = None) -> None:
-        """Configure every chip (list of ChipConfig, or a configuration image) and reset.
+    def load(self, configs: Sequence[ChipConfig] | BoardImage | bytes, routes: np.ndarray | None = None) -> None:
+        """Configure every chip and the inter-chip routes, then :meth:`reset`.
 
         Parameters
         ----------
         configs
-            One configuration per chip, in chip-id order, or an image as bytes.
+            One ChipConfig per chip in chip-id order, a parsed
+            :class:`~firmware_io.image.BoardImage`, or configuration-image bytes
+            (which carry their routes).
         routes
-            Inter-chip routes (default: none).
+            ROUTE_DTYPE array of inter-chip routes (default: none).
+
+        Raises
+        ------
+        ConfigError
+            If a route is out of range or ends on a row that is not EXTERNAL, a
+            chip's router table overflows, or a configuration's serial differs
+            from the board's chip.
         """
-        configs = _as_configs(configs)
+        configs, routes = _as_board_image(configs, routes)
         self.n_chips = c = len(configs)
+        self._fabric = _fabric_spec(self._fabric_arg, c)
+        _check_board(self._fabric_arg, configs, routes)
         self.configs = [cfg.copy() for cfg in configs]
         coeffs = [chip_coefficients(cfg, ideal=self.ideal) for cfg in configs]
         self._rows = build_rows(coeffs)
         self._nrn = build_neurons(coeffs)
         self._stdp = stdp_mod.build_stdp(coeffs)
-        self._fabric = _fabric_spec(self._fabric_arg, c)
         self._paths = self._fabric.paths()
         self._paths_flat = self._paths.reshape(c * c, -1)
         self._input_buckets = TokenBuckets(self._fabric.input_rate, self._fabric.input_depth)
         self._link_buckets = TokenBuckets(self._fabric.link_rate, self._fabric.link_depth)
         self._input_limited = bool((self._fabric.input_rate >= 0).any())
 
-        routes = RouteTable.empty() if routes is None else routes
-        routes.validate(c, self._rows.source)
-        unreachable = self._paths[routes.src_chip, routes.dst_chip, 0] == -2
+        _check_routes(routes, c, self._rows.source)
+        src_chip, dst_chip = routes["src_chip"].astype(np.int64), routes["dst_chip"].astype(np.int64)
+        unreachable = self._paths[src_chip, dst_chip, 0] == -2
         if unreachable.any():
             i = int(np.argmax(unreachable))
-            raise ValueError(f"route {i}: chip {int(routes.dst_chip[i])} cannot be reached from chip "
-                             f"{int(routes.src_chip[i])} over the board's links")
-        self._route_start, self._route_dst_chip, self._route_dst_row = routes.by_source(c)
+            raise ConfigError(f"routes[{i}]: chip {int(dst_chip[i])} cannot be reached from chip "
+                              f"{int(src_chip[i])} over the board's links")
+        self.routes = routes.copy()
+        self._out_rows, self._out_pid = _output_targets(self._rows.source, c, routes, self._paths)
         self._has_routes = len(routes) > 0
-        self._feedback = _feedback_targets(self._rows.source, c)
         self._readout = np.stack([cfg.readout.astype(np.int64) for cfg in configs])
         connected = self._readout != NO_READOUT
         self._trace_cols = np.flatnonzero(connected.ravel())
@@ -368,34 +406,27 @@ class Board:
                           link_bandwidth=self._link_buckets.dropped.copy())
 
     def _emit(self, fired: np.ndarray, ticks: np.ndarray, cycle: int) -> None:
-        """Feedback and routed events of this cycle's spikes."""
-        fb = self._feedback[fired]
-        mask = fb >= 0
-        if mask.any():
-            t = np.broadcast_to(ticks[:, None], fb.shape)[mask] + OUTPUT_LATENCY_TICKS
-            self._row_queue.setdefault(cycle + 1, []).append((fb[mask], t))
+        """Feedback and routed events of this cycle's spikes (all leave 32 ticks later)."""
+        targets = self._out_rows[fired]                     # (F, W), -1 = no target
+        width = targets.shape[1]
+        mask = (targets >= 0).ravel()
+        rows = targets.ravel()[mask]
+        if rows.size == 0:
+            return
+        t = np.repeat(ticks + OUTPUT_LATENCY_TICKS, width)[mask]
         if not self._has_routes:
+            self._row_queue.setdefault(cycle + 1, []).append((rows, t))
             return
-        start = self._route_start
-        counts = start[fired + 1] - start[fired]
-        total = int(counts.sum())
-        if total == 0:
+        pid = self._out_pid[fired].ravel()[mask]
+        direct = pid < 0
+        if direct.all():
+            self._row_queue.setdefault(cycle + 1, []).append((rows, t))
             return
-        rep = np.repeat(np.arange(fired.size), counts)
-        rid = np.repeat(start[fired], counts) + (np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts))
-        src_chip = fired[rep] // NEURONS_PER_CHIP
-        dst_chip = self._route_dst_chip[rid]
-        dst_row = self._route_dst_row[rid]
-        t = ticks[rep] + OUTPUT_LATENCY_TICKS
-        pid = src_chip * self.n_chips + dst_chip
-        first = self._paths_flat[pid, 0]
-        local = first < 0
-        if local.any():
-            self._row_queue.setdefault(cycle + 1, []).append((dst_row[local], t[local]))
-        far = ~local
-        if far.any():
-            self._link_queue.setdefault(cycle + 1, []).append(
-                (pid[far], np.zeros(int(far.sum()), dtype=np.int64), t[far], dst_row[far]))
+        if direct.any():
+            self._row_queue.setdefault(cycle + 1, []).append((rows[direct], t[direct]))
+        far = ~direct
+        self._link_queue.setdefault(cycle + 1, []).append(
+            (pid[far], np.zeros(int(far.sum()), dtype=np.int64), t[far], rows[far]))
 
     def _advance_links(self, cycle: int) -> None:
         """Let the events that enter a link in ``cycle`` compete for it and move on."""
@@ -442,6 +473,34 @@ def _feedback_targets(source: np.ndarray, n_chips: int) -> np.ndarray:
     return out
 
 
+def _output_targets(source: np.ndarray, n_chips: int, routes: np.ndarray,
+                    paths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per neuron: destination rows (feedback, then routes; -1 padded) and path ids.
+
+    A path id is ``src_chip * n_chips + dst_chip`` for a route over links, -1 for
+    a delivery without links (feedback, or a route inside one chip).
+    """
+    feedback = _feedback_targets(source, n_chips)
+    n = feedback.shape[0]
+    src_chip = routes["src_chip"].astype(np.int64)
+    src = src_chip * NEURONS_PER_CHIP + routes["src_neuron"].astype(np.int64)
+    order = np.argsort(src, kind="stable")
+    src, src_chip = src[order], src_chip[order]
+    dst_chip, dst_row = routes["dst_chip"].astype(np.int64)[order], routes["dst_row"].astype(np.int64)[order]
+    counts = np.bincount(src, minlength=n)
+    width = 2 + int(counts.max(initial=0))
+    rows = np.full((n, width), -1, dtype=np.int64)
+    pid = np.full((n, width), -1, dtype=np.int64)
+    rows[:, :2] = feedback
+    if src.size:
+        first = np.concatenate([[0], np.cumsum(counts)])[src]
+        col = 2 + np.arange(src.size) - first
+        rows[src, col] = dst_chip * ROWS_PER_CHIP + dst_row
+        via_links = paths[src_chip, dst_chip, 0] >= 0
+        pid[src, col] = np.where(via_links, src_chip * n_chips + dst_chip, -1)
+    return rows, pid
+
+
 def _output_events(ticks: list[np.ndarray], neurons: list[np.ndarray]) -> np.ndarray:
     if not ticks:
         return np.zeros(0, dtype=EVENT_DTYPE)
@@ -452,6 +511,24 @@ def _output_events(ticks: list[np.ndarray], neurons: list[np.ndarray]) -> np.nda
     ev["chip"] = n[order] // NEURONS_PER_CHIP
     ev["addr"] = n[order] % NEURONS_PER_CHIP
     return ev
+
+
+def _check_board(spec: object | None, configs: list[ChipConfig], routes: np.ndarray) -> None:
+    """With a BoardSpec: serials must match the board's chips, router tables must not overflow."""
+    from firmware_io.board import BoardSpec
+    if not isinstance(spec, BoardSpec):
+        return
+    for i, (cfg, chip) in enumerate(zip(configs, spec.chips)):
+        if cfg.serial != chip.serial:
+            raise ConfigError(f"configs[{i}].serial: value {cfg.serial:#x} differs from chip {i} of board "
+                              f"{spec.name!r} (serial {chip.serial:#x}); a configuration is made for one chip")
+    used = spec.router_entries_used(routes)
+    capacity = np.array([chip.router_entries for chip in spec.chips])
+    over = used > capacity
+    if over.any():
+        i = int(np.argmax(over))
+        raise ConfigError(f"routes: chip {i} needs {int(used[i])} router entries; board {spec.name!r} "
+                          f"has {int(capacity[i])}")
 
 
 def _fabric_spec(arg: object | None, n_chips: int) -> FabricSpec:

@@ -30,4 +30,5 @@ def fabric_from_board_spec(spec: BoardSpec, n_chips: int | None = None) -> Fabri
         link_depth=depth.astype(np.int64),
         input_rate=np.array([rate_per_cycle(c.input_events_per_s) for c in spec.chips], dtype=np.int64),
         input_depth=np.array([c.input_buffer_events for c in spec.chips], dtype=np.int64),
+        fixed_paths={(a, b): spec.path(a, b) for a in range(spec.n_chips) for b in range(spec.n_chips)},
     )

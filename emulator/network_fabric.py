@@ -176,6 +176,9 @@ class FabricSpec:
         Bucket capacity of each link in events.
     input_rate, input_depth : ndarray (C,)
         Host-input bucket of each chip.
+    fixed_paths : dict, optional
+        ``(src, dst) -> tuple of link ids``; default: computed by :meth:`paths`'
+        rule (the same rule as :meth:`firmware_io.board.BoardSpec.path`).
     """
 
     n_chips: int
@@ -185,6 +188,7 @@ class FabricSpec:
     link_depth: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     input_rate: np.ndarray | None = None
     input_depth: np.ndarray | None = None
+    fixed_paths: dict | None = None
 
     def __post_init__(self) -> None:
         if self.input_rate is None:
@@ -200,6 +204,8 @@ class FabricSpec:
         """
         import heapq
         c = self.n_chips
+        if self.fixed_paths is not None:
+            return _path_table(c, self.fixed_paths)
         out_links: list[list[int]] = [[] for _ in range(c)]
         for lid, (a, _) in enumerate(self.link_ends):
             out_links[int(a)].append(lid)
@@ -219,10 +225,15 @@ class FabricSpec:
                         heapq.heappush(heap, (*key, nxt))
             for dst, (_, _, path) in best.items():
                 all_paths[(src, dst)] = list(path)
-        hops = max([len(p) for p in all_paths.values()] + [0])
-        table = np.full((c, c, hops + 1), -1, dtype=np.int64)
-        table[:, :, 0] = -2  # -2: unreachable
-        for (s, d), p in all_paths.items():
-            table[s, d, 0] = -1
-            table[s, d, :len(p)] = p
-        return table
+        return _path_table(c, all_paths)
+
+
+def _path_table(c: int, all_paths: dict) -> np.ndarray:
+    """(C, C, H+1) link ids per path, -1 after the last link, -2 in slot 0 if unreachable."""
+    hops = max([len(p) for p in all_paths.values()] + [0])
+    table = np.full((c, c, hops + 1), -1, dtype=np.int64)
+    table[:, :, 0] = -2  # -2: unreachable
+    for (s, d), p in all_paths.items():
+        table[s, d, 0] = -1
+        table[s, d, :len(p)] = list(p)
+    return table

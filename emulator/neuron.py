@@ -5,7 +5,7 @@ that any conductance, however large, gives a stable, monotone step; all int64)::
 
     num = V * 2**24 + G_L * V_rest + G_E * E_E + G_I * E_I
     den = 2**24 + G_L + G_E + G_I
-    V  <- clamp((num + den // 2) // den, 0, V_MAX)          (round half up)
+    V  <- (num + den // 2) // den                            (round half up)
 
 ``V``, ``V_rest``, ``E_E``, ``E_I`` are 23-bit membrane-register values (voltage
 code << 12, see :mod:`emulator.arithmetic`); ``G_L = round(2**24 *
@@ -13,7 +13,8 @@ code << 12, see :mod:`emulator.arithmetic`); ``G_L = round(2**24 *
 ``exp(-dt / tau_m)`` per cycle; ``G_E``/``G_I`` are the sums of the neuron's
 excitatory / inhibitory conductance registers (Q24 ``g dt / C``), read after
 this cycle's row events were added. Widths: ``V * 2**24 < 2**47``, each
-``G * E < 2**50``, so ``num < 2**52``.
+``G * E < 2**50``, so ``num < 2**52``. The result is a rounded weighted mean of
+values inside ``[0, V_MAX]``, so it never leaves the register's range.
 
 Threshold and reset: after the update, ``V >= V_thresh`` fires a spike. Its
 fine time is interpolated linearly inside the cycle,
@@ -48,6 +49,7 @@ class NeuronArrays:
     e_rev_e: np.ndarray
     e_rev_i: np.ndarray
     refrac_ticks: np.ndarray
+    reset_below_threshold: bool   # every V_reset < V_thresh: clamped neurons cannot fire
 
 
 def build_neurons(chips: list[ChipCoefficients]) -> NeuronArrays:
@@ -57,7 +59,8 @@ def build_neurons(chips: list[ChipCoefficients]) -> NeuronArrays:
     return NeuronArrays(g_leak=g_leak, g_leak_one=g_leak + (1 << G_FRAC_BITS), leak_drive=g_leak * v_rest,
                         v_rest=v_rest,
                         v_reset=cat("v_reset"), v_thresh=cat("v_thresh"), e_rev_e=cat("e_rev_e"),
-                        e_rev_i=cat("e_rev_i"), refrac_ticks=cat("refrac_ticks"))
+                        e_rev_i=cat("e_rev_i"), refrac_ticks=cat("refrac_ticks"),
+                        reset_below_threshold=bool((cat("v_reset") < cat("v_thresh")).all()))
 
 
 @dataclass(eq=False)
@@ -95,29 +98,31 @@ def membrane_step(nrn: NeuronArrays, st: NeuronState, g_exc: np.ndarray, g_inh: 
     fired, ticks
         Indices of the neurons that fired in this cycle and their time stamps.
     """
-    a, b, v = st._a, st._b, st.v
-    np.copyto(st.v_old, v)
+    a, b = st._a, st._b
+    v_old, v = st.v, st.v_old            # the new value goes into the other buffer (swapped below)
     np.multiply(g_exc, nrn.e_rev_e, out=a)
     np.multiply(g_inh, nrn.e_rev_i, out=b)
     a += b
     a += nrn.leak_drive
-    np.left_shift(v, G_FRAC_BITS, out=b)
+    np.left_shift(v_old, G_FRAC_BITS, out=b)
     a += b                                   # numerator
     np.add(g_exc, g_inh, out=b)
     b += nrn.g_leak_one                      # denominator
     np.right_shift(b, 1, out=v)
     a += v
     np.floor_divide(a, b, out=v)
+    # No clamp is needed: the quotient is a weighted mean of V, V_rest, E_E and E_I
+    # (all in [0, V_MAX]) rounded to an integer, so it stays in [0, V_MAX].
+    st.v, st.v_old = v, v_old
     np.greater(st.refractory_until, cycle * TICKS, out=st._refractory)
     np.copyto(v, nrn.v_reset, where=st._refractory)
-    np.maximum(v, 0, out=v)
-    np.minimum(v, V_MAX, out=v)
     np.greater_equal(v, nrn.v_thresh, out=st._mask)
-    st._mask &= ~st._refractory
+    if not nrn.reset_below_threshold:    # a clamped neuron could sit above threshold
+        np.logical_and(st._mask, ~st._refractory, out=st._mask)
     if not st._mask.any():
         return _EMPTY, _EMPTY
     fired = np.flatnonzero(st._mask)
-    v_old, v_new = st.v_old[fired], v[fired]
+    v_old, v_new = v_old[fired], v[fired]
     rise = v_new - v_old
     fine = np.where(rise > 0, (32 * (nrn.v_thresh[fired] - v_old)) // np.maximum(rise, 1), 0)
     ticks = cycle * TICKS + np.clip(fine, 0, TICKS - 1)

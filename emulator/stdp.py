@@ -61,6 +61,7 @@ class StdpArrays:
     lut_acausal: np.ndarray     # (C, 16)
     block_rows: np.ndarray      # (B, K) STDP rows of each block, padded with the spare row R
     block_count: np.ndarray     # (B,)
+    shared_table: bool          # every chip has the same window table (faster look-up)
 
 
 def build_stdp(chips: list[ChipCoefficients]) -> StdpArrays:
@@ -81,6 +82,7 @@ def build_stdp(chips: list[ChipCoefficients]) -> StdpArrays:
         lut_causal=np.stack([c.stdp_lut_causal for c in chips]),
         lut_acausal=np.stack([c.stdp_lut_acausal for c in chips]),
         block_rows=block_rows, block_count=np.array([p.size for p in per_block], dtype=np.int64),
+        shared_table=all(np.array_equal(t, tables[0]) for t in tables),
     )
 
 
@@ -117,6 +119,9 @@ def _window(arrays: StdpArrays, chip: np.ndarray, delta: np.ndarray) -> np.ndarr
     or for chip 0 the trailing 0 of the last table).
     """
     idx = np.maximum(delta, -1)
+    if arrays.shared_table:   # chip 0's table serves all; its index -1 is the last table's 0
+        np.minimum(idx, arrays.table_last[0], out=idx)
+        return arrays.table[idx]
     np.minimum(idx, arrays.table_last[chip], out=idx)
     idx += arrays.table_offset[chip]
     return arrays.table[idx]
