@@ -35,9 +35,9 @@ class ChipSpec:
     position : tuple of int
         (row, column) in the chip grid.
     input_events_per_s : float
-        Largest rate of external input events the chip accepts, hardware time.
+        Largest rate of host input events the chip accepts, events per second of hardware time.
     input_buffer_events : int
-        Input events the chip buffers in a burst above that rate.
+        Host input events the chip buffers in a burst above that rate.
     router_entries : int
         Capacity of the chip's router table (source neurons it forwards or delivers).
     """
