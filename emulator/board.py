@@ -4,9 +4,10 @@ Order of work inside cycle ``k`` (this order is part of the bit-accurate model):
 
 1. inter-chip events entering a link in cycle ``k`` compete for it (may
    deliver row events of cycle ``k``);
-2. host input events of cycle ``k`` (``t // 32 == k``) compete for the chip's
-   input bucket;
-3. all row events of cycle ``k`` (host, feedback, inter-chip) are delivered:
+2. host input events of cycle ``k`` (``t // 32 == k``) and routed events
+   arriving in cycle ``k`` compete for the chip's input port (in time-stamp
+   order; ties: host events first);
+3. all row events of cycle ``k`` (host, routed, feedback) are delivered:
    STP factors, conductance increments, STDP acausal accumulation;
 4. membrane update, threshold, reset (:mod:`emulator.neuron`);
 5. conductance registers and STP states decay by one cycle;
@@ -206,6 +207,8 @@ class Board:
         self.cycle = 0
         self._row_queue: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
         self._link_queue: dict[int, list[tuple[np.ndarray, ...]]] = {}
+        # routed events waiting for the input port of their chip, by cycle
+        self._port_queue: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
         self._pending = np.zeros(0, dtype=[("t", np.int64), ("chip", np.int64), ("row", np.int64)])
         self._drop_not_external = np.zeros(c, dtype=np.int64)
         self._drop_late = np.zeros(c, dtype=np.int64)
@@ -270,9 +273,10 @@ class Board:
         ext_cycle = sched["t"] // TICKS_PER_CYCLE
         ext_chip, ext_tick, ext_row = sched["chip"], sched["t"], sched["row"]
         ptr = np.searchsorted(ext_cycle, np.arange(start, end + 1), side="left")
-        # host input is known in advance: admit the whole run at once unless a bucket overflows
-        per_cycle_input = self._input_limited and not self._input_buckets.admit_run_if_lossless(
-            ext_chip, ext_cycle, start, end)
+        # Host input is known in advance: without routed events competing for the
+        # input ports, admit the whole run at once unless a bucket would overflow.
+        per_cycle_input = self._input_limited and (
+            self._has_routes or not self._input_buckets.admit_run_if_lossless(ext_chip, ext_cycle, start, end))
         trace_buf = np.empty((n_cycles, self._trace_cols.size), dtype=np.int64)
         out_t: list[np.ndarray] = []
         out_n: list[np.ndarray] = []
@@ -283,7 +287,7 @@ class Board:
         sarr, sst = self._stdp, self._sst
         stdp_on = sarr.enabled
         n_exc, n_slots = rows.n_exc_slots, rows.n_slots
-        row_q, link_q = self._row_queue, self._link_queue
+        row_q, link_q, port_q = self._row_queue, self._link_queue, self._port_queue
         trace_src, row_nnz = self._trace_src, self._row_nnz
         for k in range(start, end):
             if link_q and k in link_q:
@@ -291,10 +295,15 @@ class Board:
             r_parts: list[np.ndarray] = []
             t_parts: list[np.ndarray] = []
             p0, p1 = ptr[k - start], ptr[k - start + 1]
-            if p1 > p0:
+            arrived = port_q.pop(k, None) if port_q else None
+            if p1 > p0 or arrived:
+                # everything that reaches an EXTERNAL row passes the chip's input port
                 er, et = ext_row[p0:p1], ext_tick[p0:p1]
+                if arrived:
+                    er = np.concatenate([er] + [a[0] for a in arrived])
+                    et = np.concatenate([et] + [a[1] for a in arrived])
                 if per_cycle_input:
-                    ok = self._input_buckets.admit(ext_chip[p0:p1], k, et)
+                    ok = self._input_buckets.admit(er // ROWS_PER_CHIP, k, et)
                     if ok is not None:
                         er, et = er[ok], et[ok]
                 counters["input"] += er.size
@@ -406,7 +415,11 @@ class Board:
                           link_bandwidth=self._link_buckets.dropped.copy())
 
     def _emit(self, fired: np.ndarray, ticks: np.ndarray, cycle: int) -> None:
-        """Feedback and routed events of this cycle's spikes (all leave 32 ticks later)."""
+        """Feedback and routed events of this cycle's spikes (all leave 32 ticks later).
+
+        Feedback events go straight to their rows; routed events cross their
+        links and then the destination chip's input port.
+        """
         targets = self._out_rows[fired]                     # (F, W), -1 = no target
         width = targets.shape[1]
         mask = (targets >= 0).ravel()
@@ -417,16 +430,17 @@ class Board:
         if not self._has_routes:
             self._row_queue.setdefault(cycle + 1, []).append((rows, t))
             return
-        pid = self._out_pid[fired].ravel()[mask]
-        direct = pid < 0
-        if direct.all():
-            self._row_queue.setdefault(cycle + 1, []).append((rows, t))
-            return
-        if direct.any():
-            self._row_queue.setdefault(cycle + 1, []).append((rows[direct], t[direct]))
-        far = ~direct
-        self._link_queue.setdefault(cycle + 1, []).append(
-            (pid[far], np.zeros(int(far.sum()), dtype=np.int64), t[far], rows[far]))
+        pid = self._out_pid[fired].ravel()[mask]           # -2 feedback, -1 routed without links
+        feedback = pid == -2
+        if feedback.any():
+            self._row_queue.setdefault(cycle + 1, []).append((rows[feedback], t[feedback]))
+        local = pid == -1
+        if local.any():
+            self._port_queue.setdefault(cycle + 1, []).append((rows[local], t[local]))
+        far = pid >= 0
+        if far.any():
+            self._link_queue.setdefault(cycle + 1, []).append(
+                (pid[far], np.zeros(int(far.sum()), dtype=np.int64), t[far], rows[far]))
 
     def _advance_links(self, cycle: int) -> None:
         """Let the events that enter a link in ``cycle`` compete for it and move on."""
@@ -454,7 +468,7 @@ class Board:
                 for c in ([int(a[0])] if a.min() == a.max() else np.unique(a).tolist()):
                     s2 = sel & (arrive == c) if a.min() != a.max() else sel
                     if target is None:
-                        self._row_queue.setdefault(c, []).append((row[s2], t[s2]))
+                        self._port_queue.setdefault(c, []).append((row[s2], t[s2]))
                     elif c == cycle:
                         parts.append((pid[s2], hop[s2], t[s2], row[s2]))
                     else:
@@ -478,7 +492,7 @@ def _output_targets(source: np.ndarray, n_chips: int, routes: np.ndarray,
     """Per neuron: destination rows (feedback, then routes; -1 padded) and path ids.
 
     A path id is ``src_chip * n_chips + dst_chip`` for a route over links, -1 for
-    a delivery without links (feedback, or a route inside one chip).
+    a route inside one chip and -2 for a feedback row.
     """
     feedback = _feedback_targets(source, n_chips)
     n = feedback.shape[0]
@@ -491,6 +505,7 @@ def _output_targets(source: np.ndarray, n_chips: int, routes: np.ndarray,
     width = 2 + int(counts.max(initial=0))
     rows = np.full((n, width), -1, dtype=np.int64)
     pid = np.full((n, width), -1, dtype=np.int64)
+    pid[:, :2] = -2
     rows[:, :2] = feedback
     if src.size:
         first = np.concatenate([[0], np.cumsum(counts)])[src]

@@ -11,11 +11,13 @@ Buckets start full.
 
 Routing: a spike of neuron ``n`` of chip ``a`` leaves the chip 32 ticks (one
 cycle) after its time stamp, like a feedback event. For each of its routes
-``(a, n) -> (b, row)`` it travels the shortest path from ``a`` to ``b`` (by
-delay, then by hops; fixed at load time). Entering link ``l`` at tick ``t`` it
-competes for the link's bucket in cycle ``t // 32`` and leaves at
-``t + delay_l``; after the last link it is delivered to ``row`` of chip ``b``
-at that tick. A route inside one chip (``a == b``) uses no link.
+``(a, n) -> (b, row)`` it travels the board's fixed path from ``a`` to ``b``
+(:meth:`firmware_io.board.BoardSpec.path`: least delay, then fewest hops,
+then lowest link ids). Entering link ``l`` at tick ``t`` it competes for the
+link's bucket in cycle ``t // 32`` and leaves at ``t + delay_l``; after the
+last link it competes, in cycle ``t // 32``, for the input port of chip ``b``
+(the same bucket as the host input) and is delivered to ``row`` at tick
+``t``. A route inside one chip (``a == b``) uses no link but the port.
 """
 
 from __future__ import annotations
@@ -63,6 +65,8 @@ class TokenBuckets:
         self.rate = np.asarray(rate, dtype=np.int64)
         self.cap = np.asarray(depth, dtype=np.int64) * _ONE
         self.unlimited = self.rate < 0
+        self._all_unlimited = bool(self.unlimited.all())
+        self._any_unlimited = bool(self.unlimited.any())
         self.tokens = self.cap.copy()
         self.cycle = 0
         self.dropped = np.zeros(self.rate.size, dtype=np.int64)
@@ -74,6 +78,7 @@ class TokenBuckets:
         self.dropped[:] = 0
 
     def _refill(self, cycle: int) -> None:
+        """Bring the buckets to ``cycle``: ``min(tokens + rate * elapsed, cap)``."""
         if cycle != self.cycle:
             gained = np.maximum(self.rate, 0) * (cycle - self.cycle)
             np.minimum(self.tokens + gained, self.cap, out=self.tokens)
@@ -85,19 +90,25 @@ class TokenBuckets:
         Events compete for their bucket in ``order_key`` order (time stamps; ties
         and ``None``: the given order). Updates the tokens and the drop counters.
         """
+        if self._all_unlimited:
+            return None
         self._refill(cycle)
         wanted = np.bincount(bucket, minlength=self.rate.size)
-        avail = np.where(self.unlimited, wanted, self.tokens >> TOKEN_FRAC_BITS)
+        avail = self.tokens >> TOKEN_FRAC_BITS
+        if self._any_unlimited:
+            avail = np.where(self.unlimited, wanted, avail)
         if (wanted <= avail).all():
-            self.tokens -= np.where(self.unlimited, 0, wanted << TOKEN_FRAC_BITS)
+            self.tokens -= wanted << TOKEN_FRAC_BITS
+            if self._any_unlimited:
+                self.tokens[self.unlimited] = self.cap[self.unlimited]
             return None
         order = np.lexsort((order_key, bucket)) if order_key is not None else np.argsort(bucket, kind="stable")
         rank = np.empty(bucket.size, dtype=np.int64)
         rank[order] = rank_within(bucket[order])
         ok = rank < avail[bucket]
         np.add.at(self.dropped, bucket[~ok], 1)
-        taken = np.minimum(wanted, avail)
-        self.tokens -= np.where(self.unlimited, 0, taken << TOKEN_FRAC_BITS)
+        self.tokens -= np.minimum(wanted, avail) << TOKEN_FRAC_BITS
+        self.tokens[self.unlimited] = self.cap[self.unlimited]
         return ok
 
     def admit_run_if_lossless(self, bucket: np.ndarray, cycle: np.ndarray, start: int, end: int) -> bool:

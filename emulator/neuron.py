@@ -49,7 +49,8 @@ class NeuronArrays:
     e_rev_e: np.ndarray
     e_rev_i: np.ndarray
     refrac_ticks: np.ndarray
-    reset_below_threshold: bool   # every V_reset < V_thresh: clamped neurons cannot fire
+    #: every V_reset and V_rest < V_thresh: a clamped or initial membrane is below threshold
+    reset_below_threshold: bool
 
 
 def build_neurons(chips: list[ChipCoefficients]) -> NeuronArrays:
@@ -60,7 +61,8 @@ def build_neurons(chips: list[ChipCoefficients]) -> NeuronArrays:
                         v_rest=v_rest,
                         v_reset=cat("v_reset"), v_thresh=cat("v_thresh"), e_rev_e=cat("e_rev_e"),
                         e_rev_i=cat("e_rev_i"), refrac_ticks=cat("refrac_ticks"),
-                        reset_below_threshold=bool((cat("v_reset") < cat("v_thresh")).all()))
+                        reset_below_threshold=bool((cat("v_reset") < cat("v_thresh")).all()
+                                                   and (v_rest < cat("v_thresh")).all()))
 
 
 @dataclass(eq=False)
@@ -122,10 +124,16 @@ def membrane_step(nrn: NeuronArrays, st: NeuronState, g_exc: np.ndarray, g_inh: 
     if not st._mask.any():
         return _EMPTY, _EMPTY
     fired = np.flatnonzero(st._mask)
-    v_old, v_new = v_old[fired], v[fired]
-    rise = v_new - v_old
-    fine = np.where(rise > 0, (32 * (nrn.v_thresh[fired] - v_old)) // np.maximum(rise, 1), 0)
-    ticks = cycle * TICKS + np.clip(fine, 0, TICKS - 1)
+    v_old, v_new, thr = v_old[fired], v[fired], nrn.v_thresh[fired]
+    if nrn.reset_below_threshold:
+        # a neuron can only cross from below: v_old < thr <= v_new, so the rise is > 0
+        fine = (TICKS * (thr - v_old)) // (v_new - v_old)
+        np.minimum(fine, TICKS - 1, out=fine)
+    else:
+        rise = v_new - v_old
+        fine = np.where(rise > 0, (TICKS * (thr - v_old)) // np.maximum(rise, 1), 0)
+        fine = np.clip(fine, 0, TICKS - 1)
+    ticks = fine + cycle * TICKS
     v[fired] = nrn.v_reset[fired]
     st.refractory_until[fired] = ticks + nrn.refrac_ticks[fired]
     return fired, ticks
