@@ -152,30 +152,46 @@ def encode_events(events: np.ndarray, lost: np.ndarray | None = None) -> bytes:
             f"events must be a 1-d array of EVENT_DTYPE {EVENT_DTYPE}; got dtype {events.dtype}, shape {events.shape}"
         )
     cols = _columns(events)
+    n = events.size
+    # scratch buffers reused by every chunk: no allocation churn in the loop
+    m = min(n, _CHUNK)
+    fields = np.empty((3, m), dtype=np.uint32)
+    base, tmp = np.empty(m, dtype=np.uint32), np.empty(m, dtype=np.uint32)
+    change = np.empty(m, dtype=bool)
+    out = np.empty(2 * m, dtype=np.uint32)
     parts = []
     prev_base = -1  # no time base sent yet
-    for start in range(0, events.size, _CHUNK):
-        stop = min(start + _CHUNK, events.size)
+    for start in range(0, n, _CHUNK):
+        stop = min(start + _CHUNK, n)
+        k = stop - start
         # one transposing copy makes every later operation contiguous
-        t_lo, t_hi, chip_addr = np.ascontiguousarray(cols[start:stop].T)
+        np.copyto(fields[:, :k], cols[start:stop].T)
+        t_lo, t_hi, chip_addr = fields[0, :k], fields[1, :k], fields[2, :k]
         _check_chunk(events, start, stop, t_hi, chip_addr)
-        base = t_lo >> np.uint32(EVENT_TIME_BITS)
-        base |= t_hi << np.uint32(32 - EVENT_TIME_BITS)
-        change = np.empty(base.size, dtype=bool)
-        change[0] = int(base[0]) != prev_base
-        np.not_equal(base[1:], base[:-1], out=change[1:])
-        words = _event_words(t_lo, chip_addr)
-        at = np.flatnonzero(change)
+        b, c, scratch = base[:k], change[:k], tmp[:k]
+        np.right_shift(t_lo, np.uint32(EVENT_TIME_BITS), out=b)
+        np.left_shift(t_hi, np.uint32(32 - EVENT_TIME_BITS), out=scratch)
+        b |= scratch
+        c[0] = int(b[0]) != prev_base
+        np.not_equal(b[1:], b[:-1], out=c[1:])
+        at = np.flatnonzero(c)
+        # event words go to out[i + number of TIME_BASE words up to and including i]
+        words = out[at.size : at.size + k] if at.size == 0 else np.empty(k, dtype=np.uint32)
+        np.left_shift(chip_addr, np.uint32(_CHIP_SHIFT), out=words)
+        np.bitwise_and(chip_addr, np.uint32(_ADDR_MASK << 16), out=scratch)
+        words |= scratch
+        np.bitwise_and(t_lo, np.uint32(_TIME_MASK), out=scratch)
+        words |= scratch
         if at.size:
-            out = np.empty(words.size + at.size, dtype=np.uint32)
+            dest = out[: k + at.size]
             base_slot = at + np.arange(at.size)  # each TIME_BASE word shifts later events by one
-            is_event = np.ones(out.size, dtype=bool)
+            is_event = np.ones(dest.size, dtype=bool)
             is_event[base_slot] = False
-            out[base_slot] = base[at] | np.uint32(_BASE_WORD)
-            out[is_event] = words
-            words = out
+            dest[base_slot] = b[at] | np.uint32(_BASE_WORD)
+            dest[is_event] = words
+            words = dest
         parts.append(words.tobytes())
-        prev_base = int(base[-1])
+        prev_base = int(b[-1])
     if lost is not None and len(lost):
         parts.append(_lost_words(lost).tobytes())
     return b"".join(parts)
@@ -216,33 +232,46 @@ def decode_stream(data: bytes | bytearray | memoryview | np.ndarray) -> DecodedS
     lost_parts = []
     base = -1  # time base in force; none before the first TIME_BASE word
     row = 0
+    m = min(w.size, _CHUNK)
+    is_ctrl, is_event = np.empty(m, dtype=bool), np.empty(m, dtype=bool)
+    ev_buf, scratch, field = (np.empty(m, dtype=np.uint32) for _ in range(3))
     for start in range(0, w.size, _CHUNK):
         chunk = w[start : start + _CHUNK]
-        is_ctrl = chunk >= np.uint32(CONTROL_FLAG)
-        ctrl_at = np.flatnonzero(is_ctrl)
+        k = chunk.size
+        np.greater_equal(chunk, np.uint32(CONTROL_FLAG), out=is_ctrl[:k])
+        ctrl_at = np.flatnonzero(is_ctrl[:k])
         ctrl = chunk[ctrl_at]
         _check_kinds(ctrl, ctrl_at, start)
         is_base = (ctrl & np.uint32(_KIND_MASK << KIND_SHIFT)) == np.uint32(KIND_TIME_BASE << KIND_SHIFT)
         lost_parts.append(ctrl[~is_base])
-        ev_words = chunk[~is_ctrl] if ctrl_at.size else chunk
-        if ev_words.size:
+        n_ev = k - ctrl_at.size
+        if n_ev:
+            if ctrl_at.size:
+                np.logical_not(is_ctrl[:k], out=is_event[:k])
+                ev_words = np.compress(is_event[:k], chunk, out=ev_buf[:n_ev])
+            else:
+                ev_words = chunk
             # event words before each TIME_BASE word of the chunk: runs of equal time base
             base_idx = np.flatnonzero(is_base)
             run_start = ctrl_at[base_idx] - base_idx
-            lengths = np.diff(run_start, prepend=0, append=ev_words.size)
+            lengths = np.diff(run_start, prepend=0, append=n_ev)
             if base < 0 and lengths[0]:
-                first = start + int(np.argmax(~is_ctrl))
+                first = start + int(np.argmax(~is_ctrl[:k]))
                 raise PacketError(f"event word {first} precedes the first TIME_BASE word")
             run_base = np.concatenate(([max(base, 0)], ctrl[base_idx] & np.uint32(_BASE_MASK))).astype(np.uint32)
             ev_base = np.repeat(run_base, lengths)
-            stop = row + ev_words.size
-            t_lo = ev_base << np.uint32(EVENT_TIME_BITS)
-            t_lo |= ev_words & np.uint32(_TIME_MASK)
-            cols[row:stop, 0] = t_lo
-            cols[row:stop, 1] = ev_base >> np.uint32(32 - EVENT_TIME_BITS)
-            chip_addr = ev_words >> np.uint32(_CHIP_SHIFT)
-            chip_addr |= ev_words & np.uint32(_ADDR_MASK << 16)
-            cols[row:stop, 2] = chip_addr
+            stop = row + n_ev
+            f, t = field[:n_ev], scratch[:n_ev]
+            np.left_shift(ev_base, np.uint32(EVENT_TIME_BITS), out=f)
+            np.bitwise_and(ev_words, np.uint32(_TIME_MASK), out=t)
+            f |= t
+            cols[row:stop, 0] = f
+            np.right_shift(ev_base, np.uint32(32 - EVENT_TIME_BITS), out=f)
+            cols[row:stop, 1] = f
+            np.right_shift(ev_words, np.uint32(_CHIP_SHIFT), out=f)
+            np.bitwise_and(ev_words, np.uint32(_ADDR_MASK << 16), out=t)
+            f |= t
+            cols[row:stop, 2] = f
             row = stop
         if is_base.any():
             base = int(ctrl[is_base][-1]) & _BASE_MASK
