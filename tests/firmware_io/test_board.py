@@ -72,7 +72,7 @@ def test_board_4x4_torus():
     assert len(set(b.serials.tolist())) == 16
     ends, rate, delay, depth = b.links()
     assert ends.shape == (64, 2) and (np.diff(ends[:, 0]) >= 0).all()
-    assert (rate == 2.0e8).all() and (delay == 2 * 32).all() and (depth == 64).all()
+    assert (rate == 2.0e8).all() and (delay == 2 * 32).all() and (depth == 256).all()
     assert g.nodes[5]["chip"].position == (1, 1)
     assert "board_4x4: 16 chip(s), torus 4x4" in b.describe()
 
