@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .constants import PARAM_MAX, SIGN
+from .constants import PARAM_MAX, SIGN, SPEEDUP, TICK_BIO_MS, TICKS_PER_CYCLE
 from .errors import CodeRangeError
 
 #: Fixed excitatory reversal potential: the top of the voltage range (mV).
@@ -214,3 +214,36 @@ def code_to_strength(code: ArrayLike, sign: ArrayLike) -> np.ndarray:
 def synapse_conductance(weight: ArrayLike, strength_code: ArrayLike, sign: ArrayLike) -> np.ndarray:
     """Nominal peak conductance in uS of a synapse: weight * conductance per LSB."""
     return np.asarray(weight, dtype=np.float64) * code_to_strength(strength_code, sign)
+
+
+def ms_to_ticks(ms: ArrayLike) -> np.ndarray:
+    """Biological times in ms -> event time stamps in ticks (uint64, 3.125 us each).
+
+    Rounds to the nearest tick (``numpy.rint`` of ``ms / TICK_BIO_MS``).
+
+    Raises
+    ------
+    CodeRangeError
+        If a time is negative (beyond half a tick), NaN or infinite.
+    """
+    ms = np.asarray(ms, dtype=np.float64)
+    ticks = np.rint(ms / TICK_BIO_MS)
+    bad = ~np.isfinite(ticks) | (ticks < 0)
+    if np.any(bad):
+        raise CodeRangeError(f"time {float(ms[bad].ravel()[0])!r} ms cannot be a time stamp; valid: >= 0 ms")
+    return ticks.astype(np.uint64)
+
+
+def ticks_to_ms(ticks: ArrayLike) -> np.ndarray:
+    """Event time stamps in ticks -> biological times in ms (float64)."""
+    return np.asarray(ticks, dtype=np.uint64).astype(np.float64) * TICK_BIO_MS
+
+
+def ticks_to_cycles(ticks: ArrayLike) -> np.ndarray:
+    """The system clock cycle (0.1 ms bio) each time stamp falls in."""
+    return np.asarray(ticks, dtype=np.uint64) // np.uint64(TICKS_PER_CYCLE)
+
+
+def hardware_rate_to_bio(events_per_s: ArrayLike) -> np.ndarray:
+    """An event rate in hardware time -> the same rate in biological time (divided by the speed-up)."""
+    return np.asarray(events_per_s, dtype=np.float64) / SPEEDUP

@@ -104,3 +104,17 @@ def test_value_round_trip_within_half_lsb(frac, q):
     value = q.min_value + frac * (q.max_value - q.min_value)
     back = q.to_value(q.to_code(value))
     assert abs(back - value) <= q.lsb / 2 * (1 + 1e-9)
+
+
+def test_time_conversions():
+    # 1 ms = 320 ticks of 3.125 us; 0.1 ms = one cycle = 32 ticks
+    assert u.ms_to_ticks([0.0, 0.1, 1.0, 1000.0]).tolist() == [0, 32, 320, 320_000]
+    assert u.ms_to_ticks([0.0015, 0.0016, 1.0 - 0.0016]).tolist() == [0, 1, 319]  # 0.48, 0.512, 319.488 ticks
+    assert u.ms_to_ticks(0.5).dtype == np.uint64
+    assert u.ticks_to_ms(np.array([320, 2**40], np.uint64)).tolist() == [1.0, 2**40 * 0.003125]
+    assert u.ticks_to_cycles([0, 31, 32, 65]).tolist() == [0, 0, 1, 2]
+    assert u.hardware_rate_to_bio(3.0e8) == 30_000
+    with pytest.raises(CodeRangeError, match=r"time -1.0 ms cannot be a time stamp; valid: >= 0 ms"):
+        u.ms_to_ticks([1.0, -1.0])
+    with pytest.raises(CodeRangeError, match="time nan ms"):
+        u.ms_to_ticks(np.nan)
