@@ -107,8 +107,8 @@ class Board:
     Parameters
     ----------
     fabric : FabricSpec or BoardSpec, optional
-        Links, delays and bandwidths of the board. Default: no inter-chip links
-        and unlimited host input.
+        Links, delays and bandwidths of the board. Default: an ideal crossbar
+        (every chip linked to every other, no delay, no bandwidth limits).
     ideal : bool
         Ignore the chips' fixed-pattern mismatch (nominal chips).
     strict : bool
@@ -548,7 +548,7 @@ def _check_board(spec: object | None, configs: list[ChipConfig], routes: np.ndar
 
 def _fabric_spec(arg: object | None, n_chips: int) -> FabricSpec:
     if arg is None:
-        return FabricSpec(n_chips=n_chips)
+        return FabricSpec.crossbar(n_chips)
     if isinstance(arg, FabricSpec):
         if arg.n_chips != n_chips:
             raise ValueError(f"fabric describes {arg.n_chips} chips but {n_chips} configurations were loaded")

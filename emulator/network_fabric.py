@@ -207,6 +207,15 @@ class FabricSpec:
         if self.input_depth is None:
             self.input_depth = np.ones(self.n_chips, dtype=np.int64)
 
+    @classmethod
+    def crossbar(cls, n_chips: int) -> "FabricSpec":
+        """An ideal board: a direct link between every two chips, no delay, no limits."""
+        ends = np.array([(a, b) for a in range(n_chips) for b in range(n_chips) if a != b],
+                        dtype=np.int64).reshape(-1, 2)
+        n = len(ends)
+        return cls(n_chips=n_chips, link_ends=ends, link_delay_ticks=np.zeros(n, dtype=np.int64),
+                   link_rate=np.full(n, -1, dtype=np.int64), link_depth=np.ones(n, dtype=np.int64))
+
     def paths(self) -> np.ndarray:
         """Link ids of the path from every chip to every chip, shape (C, C, H), -1 padded.
 
