@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import heapq
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
@@ -22,6 +23,7 @@ import networkx as nx
 import numpy as np
 
 from .board_file import BOARD_FORMAT, TOPOLOGY_KINDS, ChipSpec, HostLink, read_board
+from .chip_config import ChipConfig
 from .constants import CYCLE_BIO_MS, SPEEDUP, TICKS_PER_CYCLE
 from .errors import BoardSpecError
 
@@ -209,6 +211,27 @@ class BoardSpec:
         visits = on_path[src[order], dst[order]]
         starts = np.flatnonzero(np.r_[True, key[order][1:] != key[order][:-1]])
         return np.logical_or.reduceat(visits, starts, axis=0).sum(axis=0).astype(np.int64)
+
+    def check_configs(self, configs: Sequence[ChipConfig]) -> None:
+        """Check that chip configurations belong to this board, chip by chip.
+
+        Codes are calibrated for one chip, so configuration ``i`` must carry
+        the serial of chip ``i``; a board refuses an image otherwise.
+
+        Raises
+        ------
+        BoardSpecError
+            If the number of configurations differs from the number of chips,
+            or a configuration's serial differs from its chip's.
+        """
+        if len(configs) != self.n_chips:
+            raise BoardSpecError(f"{self.name}: {len(configs)} chip configurations for {self.n_chips} chips")
+        for chip, config in zip(self.chips, configs, strict=True):
+            if config.serial != chip.serial:
+                raise BoardSpecError(
+                    f"{self.name}: configuration {chip.id} has serial 0x{config.serial:08X}; "
+                    f"chip {chip.id} of the board has serial 0x{chip.serial:08X}"
+                )
 
     def describe(self) -> str:
         """A one-paragraph human-readable summary (units stated)."""

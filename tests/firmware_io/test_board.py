@@ -260,3 +260,17 @@ def test_router_entries_used():
     expected[0] += 1
     assert used.tolist() == expected.tolist()
     assert b.router_entries_used(np.zeros(0, ROUTE_DTYPE)).tolist() == [0] * 16
+
+
+def test_check_configs_matches_serials():
+    from firmware_io import ChipConfig
+
+    b = BoardSpec.load("board_4x4")
+    configs = [ChipConfig.empty(int(s)) for s in b.serials]
+    b.check_configs(configs)
+    with pytest.raises(BoardSpecError, match="board_4x4: 15 chip configurations for 16 chips"):
+        b.check_configs(configs[:-1])
+    configs[3] = ChipConfig.empty(7)
+    expected = "configuration 3 has serial 0x00000007; chip 3 of the board has serial 0x51C40003"
+    with pytest.raises(BoardSpecError, match=expected):
+        b.check_configs(configs)
