@@ -1,0 +1,135 @@
+"""Short-term plasticity and STDP: integer rules against Tsodyks-Markram and by-hand pairings."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from emulator import Board
+from emulator import stdp as stdp_mod
+from emulator.coefficients import chip_coefficients
+from emulator.synapse_rows import RowState, build_rows, decay_stp, stp_factors
+from firmware_io.constants import STP_MODES
+
+U_CODE, TAU_REC_CODE, TAU_FACIL_CODE = 200, 100, 50        # U = 0.1955, 100 ms, 50 ms
+
+
+def _stp_rows(chip_factory, mode):
+    c = chip_factory(ext_rows=(200,))
+    c.row_stp[0, 200] = mode
+    c.stp_u, c.stp_tau_rec, c.stp_tau_facil = U_CODE, TAU_REC_CODE, TAU_FACIL_CODE
+    rows = build_rows([chip_coefficients(c, ideal=True)])
+    return rows, RowState.zeros(rows)
+
+
+def _train(rows, state, n, interval):
+    factors = []
+    for _ in range(n):
+        factors.append(int(stp_factors(rows, state, np.array([200]), np.array([0]))[0]))
+        for _ in range(interval):
+            decay_stp(rows, state)
+    return np.array(factors) / 65536.0
+
+
+def _tsodyks_markram(n, interval_ms, tau_ms, sign):
+    u, i, out = U_CODE / 1023, 0.0, []
+    for _ in range(n):
+        out.append(1.0 + sign * i)
+        i = (i + u * (1.0 - i)) * math.exp(-interval_ms / tau_ms)
+    return np.array(out)
+
+
+@pytest.mark.parametrize("mode, tau, sign", [(STP_MODES.DEPRESSING, 100.0, -1),
+                                             (STP_MODES.FACILITATING, 50.0, +1)])
+def test_stp_amplitude_ratios_follow_tsodyks_markram(chip_factory, mode, tau, sign):
+    # 10 events every 5 ms (50 cycles). Quantisation: the Q16 state loses < 1 LSB per
+    # floored decay step, < 50 LSB per interval; an event multiplies an earlier error by
+    # (1 - U) x (x = exp(-interval / tau)), so the error stays below
+    # 50 / (1 - (1 - U) x) / 65536 (3.3e-3 depressing, 2.8e-3 facilitating).
+    rows, state = _stp_rows(chip_factory, mode)
+    got = _train(rows, state, 10, 50)
+    want = _tsodyks_markram(10, 5.0, tau, sign)
+    u, x = U_CODE / 1023, math.exp(-5.0 / tau)
+    assert got[0] == 1.0
+    assert np.abs(got - want).max() < 50 / (1 - (1 - u) * x) / 65536
+    # depression: the train settles at 1 - I* with I* = U x / (1 - (1 - U) x)
+    if mode == STP_MODES.DEPRESSING:       # a long train settles (0.765**60 ~ 1e-7)
+        settled = _train(*_stp_rows(chip_factory, mode), 60, 50)[-1]
+        assert settled == pytest.approx(1 - u * x / (1 - (1 - u) * x), abs=3.3e-3)
+
+
+def test_stp_events_of_one_row_in_one_cycle_apply_in_tick_order(chip_factory):
+    rows, state = _stp_rows(chip_factory, STP_MODES.DEPRESSING)
+    f = stp_factors(rows, state, np.array([200, 200, 200]), np.array([9, 1, 5]))
+    # tick 1 first (factor 1), then 5 (1 - U), then 9 (1 - U - U(1 - U))
+    u = 12813
+    i1 = u
+    i2 = i1 + ((u * (65536 - i1) + 32768) >> 16)
+    assert f.tolist() == [65536 - i2, 65536, 65536 - i1]
+
+
+def _stdp_chip(chip_factory, threshold_code=1):
+    c = chip_factory(ext_rows=(200, 201, 202, 203, 210))
+    c.row_stdp[0, 210] = True
+    c.weights[0, 210, :] = 5
+    c.stdp_tau, c.stdp_threshold = 200, threshold_code          # 20 ms, 1/64 pairing
+    c.stdp_lut_causal[:] = np.minimum(np.arange(16) + 1, 15)
+    c.stdp_lut_acausal[:] = np.maximum(np.arange(16) - 1, 0)
+    return c
+
+
+def test_stdp_pairing_amounts_by_hand(chip_factory):
+    c = _stdp_chip(chip_factory)
+    coeffs = [chip_coefficients(c, ideal=True)]
+    arr = stdp_mod.build_stdp(coeffs)
+    st = stdp_mod.StdpState.zeros(arr, 512, 384)
+    # pre on row 210 at tick 1000, post of neuron 3 at tick 1640 (640 ticks = 2 ms later):
+    # causal += T[640] = round(1024 exp(-640/6400)) = round(926.6) = 927
+    stdp_mod.on_pre(arr, st, np.array([210]), np.array([1000]))
+    stdp_mod.on_post(arr, st, np.array([3]), np.array([1640]))
+    assert st.causal[210, 3] == 927 == coeffs[0].stdp_table[640]
+    assert st.acausal[210].sum() == 0                      # no post before the pre
+    # another pre 320 ticks after that post: acausal of neuron 3 += T[320] = round(974.1) = 974
+    stdp_mod.on_pre(arr, st, np.array([210]), np.array([1960]))
+    assert st.acausal[210, 3] == 974
+    # a post in the same cycle as a later pre adds nothing (negative difference)
+    stdp_mod.on_pre(arr, st, np.array([210]), np.array([3000]))
+    stdp_mod.on_post(arr, st, np.array([4]), np.array([2990]))
+    assert st.causal[210, 4] == 0
+
+
+def test_stdp_controller_rewrites_through_the_lut(chip_factory, ev):
+    # Pre events on row 210 one cycle before strong input makes block 0 fire: causal flags
+    # everywhere in block 0; at the end of cycle 149 the controller rewrites row 210 (the
+    # block's only STDP row): 5 -> lut_causal[5] = 6 for flagged synapses.
+    c = _stdp_chip(chip_factory)
+    b = Board(ideal=True, strict=True)
+    b.load([c])
+    t_pre = np.arange(20, 120, 10) * 32
+    strong = np.repeat(t_pre + 32, 4)
+    times = np.concatenate([t_pre, strong])
+    rows = np.concatenate([np.full(t_pre.size, 210), np.tile([200, 201, 202, 203], t_pre.size)])
+    order = np.argsort(times, kind="stable")
+    r = b.run(149, ev(times[order], rows[order]))
+    assert b.read_weights(0)[0, 210, 0] == 5                # not yet swept
+    fired = np.unique(r.output_events["addr"])
+    assert fired.size == 192                                # all of block 0 (identical neurons)
+    b.run(1)                                                # cycle 149: sweep
+    w = b.read_weights(0)[0, 210]
+    assert np.all(w == 6)
+    assert np.all(b._sst.causal[210] == 0)                  # flagged accumulators cleared
+
+
+def test_stdp_both_flags_larger_wins_and_tie_keeps(chip_factory):
+    c = _stdp_chip(chip_factory)
+    coeffs = [chip_coefficients(c, ideal=True)]
+    rows = build_rows(coeffs)
+    arr = stdp_mod.build_stdp(coeffs)
+    st = stdp_mod.StdpState.zeros(arr, 512, 384)
+    st.causal[210, :3] = [100, 50, 70]
+    st.acausal[210, :3] = [50, 100, 70]
+    stdp_mod.controller_step(arr, rows, st)
+    assert rows.weights[210, :4].tolist() == [6, 4, 5, 5]  # causal wins, acausal wins, tie, no flag
+    assert st.causal[210, :3].tolist() == [0, 0, 0]
