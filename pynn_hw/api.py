@@ -17,7 +17,8 @@ from pynn_hw.session import Session
 
 
 def backend_namespace(name: str, backend_factory: Callable[..., Backend],
-                      module_name: str) -> dict[str, Any]:
+                      module_name: str, rank: Callable[[], int] = lambda: 0,
+                      num_processes: Callable[[], int] = lambda: 1) -> dict[str, Any]:
     """All names a PyNN backend module exports, bound to a new session.
 
     Parameters
@@ -28,6 +29,9 @@ def backend_namespace(name: str, backend_factory: Callable[..., Backend],
         Makes the backend from the ``setup`` extras.
     module_name
         ``__name__`` of the backend module (for the bound classes' ``__module__``).
+    rank, num_processes
+        The MPI rank of this process and the number of processes (backends that run
+        under MPI pass their own; others run in one process).
     """
     from pynn_hw import connectors, errors, random, space, standardmodels
     from pynn_hw.containers import Network
@@ -67,7 +71,7 @@ def backend_namespace(name: str, backend_factory: Callable[..., Backend],
         setup=setup, end=end, run=run, run_for=run, run_until=run_until, reset=reset,
         get_current_time=lambda: session.t, get_time_step=lambda: session.dt,
         get_min_delay=session.min_delay, get_max_delay=session.max_delay,
-        num_processes=lambda: 1, rank=lambda: 0,
+        num_processes=num_processes, rank=rank,
         list_standard_models=standardmodels.list_standard_models,
         Population=BoundPopulation, PopulationView=PopulationView, Assembly=Assembly,
         Projection=Projection, ID=ID, Network=Network, Sequence=Sequence, ArrayParameter=ArrayParameter,
