@@ -1,0 +1,99 @@
+"""Vogels-Abbott COBA benchmark: pynn_hw on NEST against PyNN on NEST.
+
+Runs the shared benchmark script (``va_coba.py``) once with ``pynn_hw.nest`` and,
+when available, once with ``pyNN.nest``, each in its own process, and prints one
+JSON object as the last line::
+
+    {"pynn_hw": {"build_s", "run_s", "rate_exc", "rate_inh"},
+     "pynn": {...} or null, "build_ratio", "run_ratio"}
+
+``pynn_hw`` builds the NEST network at the first ``run()``, so its ``run_s``
+includes that construction; ``total_s`` (build + run) compares the whole cost.
+
+Environment:
+    PYNN_HW_SHARED  folder holding ``bench/va_coba.py`` (default: ../shared next to
+                    the repository)
+    PYNN_PYTHON     Python interpreter that has PyNN + NEST (default: this one, if
+                    it can import pyNN.nest)
+
+Usage: python benchmarks/va_nest.py [n_neurons] [t_stop_ms]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def benchmark_script() -> Path:
+    """Locate the shared ``va_coba.py``."""
+    shared = os.environ.get("PYNN_HW_SHARED")
+    candidates = [Path(shared)] if shared else []
+    candidates.append(REPO.parent / "shared")
+    for folder in candidates:
+        script = folder / "bench" / "va_coba.py"
+        if script.is_file():
+            return script
+    raise FileNotFoundError(f"va_coba.py not found under {[str(c) for c in candidates]}; "
+                            "set PYNN_HW_SHARED to the folder that holds bench/va_coba.py")
+
+
+def pynn_python() -> str | None:
+    """The interpreter to run PyNN with, or None if PyNN + NEST is not available."""
+    python = os.environ.get("PYNN_PYTHON", sys.executable)
+    probe = subprocess.run([python, "-c", "import pyNN.nest"], capture_output=True,
+                           env=_quiet_env())
+    return python if probe.returncode == 0 else None
+
+
+def _quiet_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("PYNEST_QUIET", "1")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    return env
+
+
+def run(python: str, module: str, args: list[str]) -> dict:
+    """Run the benchmark for one module; return its JSON result."""
+    done = subprocess.run([python, str(benchmark_script()), module, *args],
+                          capture_output=True, text=True, env=_quiet_env())
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"{module} benchmark failed (exit {done.returncode}):\n"
+                           f"{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+    result = json.loads(lines[-1])
+    return {"build_s": result["t_build"], "run_s": result["t_run"],
+            "total_s": round(result["t_build"] + result["t_run"], 3),
+            "rate_exc": result["rate_exc"], "rate_inh": result["rate_inh"],
+            "synapses": result["synapses"]}
+
+
+def main(args: list[str]) -> dict:
+    ours = run(sys.executable, "pynn_hw.nest", args)
+    print("pynn_hw.nest:", json.dumps(ours), flush=True)
+    reference = None
+    python = pynn_python()
+    if python is not None:
+        reference = run(python, "pyNN.nest", args)
+        print("pyNN.nest:  ", json.dumps(reference), flush=True)
+    else:
+        print("pyNN.nest: not available (set PYNN_PYTHON to an interpreter with PyNN)",
+              flush=True)
+    result = {"pynn_hw": ours, "pynn": reference, "build_ratio": None, "run_ratio": None,
+              "total_ratio": None}
+    if reference is not None:
+        for key, name in (("build_ratio", "build_s"), ("run_ratio", "run_s"),
+                          ("total_ratio", "total_s")):
+            result[key] = round(ours[name] / reference[name], 3) if reference[name] else None
+        result["rate_exc_rel_diff"] = round(ours["rate_exc"] / reference["rate_exc"] - 1, 4)
+        result["rate_inh_rel_diff"] = round(ours["rate_inh"] / reference["rate_inh"] - 1, 4)
+    return result
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(sys.argv[1:])))
