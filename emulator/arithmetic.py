@@ -42,26 +42,26 @@ V_MAX = (1 << V_BITS) - 1
 # --- conductances (in "membrane fraction per cycle", g * dt / C) -----------------
 #: Fraction bits of a conductance register: 1.0 (the whole gap to the reversal
 #: potential in one cycle) is ``1 << G_FRAC_BITS``.
-G_FRAC_BITS = 24
+G_FRAC_BITS = 30
 #: Width of an unsigned conductance register; it saturates at ``G_MAX``
 #: (8.0 membrane fractions per cycle, far above any realistic total).
-G_BITS = 27
+G_BITS = G_FRAC_BITS + 3  # 33
 G_MAX = (1 << G_BITS) - 1
-# Bound: G (27 bits) * voltage difference (23 bits + sign) < 2**51, and the sum of
-# three such products < 2**53.
+# Bounds: G (33 bits) * a membrane value (23 bits) < 2**56, the sum of three such
+# products and V << 30 (2**53) < 2**58.
 
 #: Fraction bits of the per-cycle decay multipliers (``D = round(2**24 * exp(-dt/tau))``).
 DECAY_FRAC_BITS = 24
-# Bound: G (27 bits) * D (24 bits) < 2**51.
+# Bound: G (33 bits) * D (24 bits) < 2**57.
 
 # --- synapse drivers ------------------------------------------------------------------
 #: Fraction bits of the short-term plasticity state ("inactive fraction" I in [0, 1)).
 STP_FRAC_BITS = 16
 STP_MAX = (1 << STP_FRAC_BITS) - 1
 #: The STP factor applied to an event is ``1 - I`` or ``1 + I`` in Q16, i.e. at most
-#: 17 bits; a row amplitude has at most 20 bits, a weight 4 bits:
-#: 4 + 20 + 17 = 41 bits per increment product.
-ROW_AMPLITUDE_BITS = 20
+#: 17 bits; a row amplitude (Q30 conductance per weight LSB) at most 26 bits, a weight
+#: 4 bits, a synapse gain (Q10) 11 bits: 4 + 11 + 26 + 17 = 58 bits per increment product.
+ROW_AMPLITUDE_BITS = G_FRAC_BITS - 4  # 26
 ROW_AMPLITUDE_MAX = (1 << ROW_AMPLITUDE_BITS) - 1
 WEIGHT_WIDTH = WEIGHT_BITS
 

@@ -12,7 +12,7 @@ Conversions (dt = one cycle = 0.1 ms, C = 0.2 nF):
 
 * voltages: ``V = round((mV - VOLTAGE.zero) / VOLTAGE.lsb * 2**12)``, clamped to
   the rails ``[0, V_MAX]``;
-* leak: ``G_L = round(2**24 * (exp(g_leak * dt / C) - 1))`` (with the
+* leak: ``G_L = round(2**30 * (exp(g_leak * dt / C) - 1))`` (with the
   backward-Euler membrane step the pure leak then decays by exactly
   ``exp(-dt / tau_m)`` per cycle);
 * refractory period: ``round(tau_refrac / 3.125 us)`` ticks;
@@ -23,7 +23,7 @@ Conversions (dt = one cycle = 0.1 ms, C = 0.2 nF):
   ``row_tau`` times the mean ``row_tau_gain`` of its rows, and each row's
   amplitude is scaled by ``gain_row / mean_gain`` so that every row keeps the
   conductance integral (charge) that ``chip_physics`` gives it;
-* row amplitude: ``A = round(2**24 * g_lsb * dt / C)`` (per weight LSB, with
+* row amplitude: ``A = round(2**30 * g_lsb * dt / C)`` (per weight LSB, with
   the row's strength gain and the charge correction above);
 * synapse gain (``neuron_gain_<sign> * synapse_gain``): ``round(2**10 * gain)``;
 * STP: ``U = round(2**16 * u)``, decay multipliers as for conductances;
@@ -112,7 +112,7 @@ def decay_register(tau_ms: np.ndarray, step_ms: Decimal = _CYCLE,
 
 
 def leak_register(g_leak_ns: np.ndarray) -> np.ndarray:
-    """``round(2**24 * (exp(g_leak dt / C) - 1))`` for leak conductances in nS."""
+    """``round(2**30 * (exp(g_leak dt / C) - 1))`` for leak conductances in nS."""
     def one(g: Decimal) -> int:
         if g <= 0:
             return 0
@@ -124,7 +124,7 @@ def leak_register(g_leak_ns: np.ndarray) -> np.ndarray:
 
 
 def conductance_register(g_us: np.ndarray) -> np.ndarray:
-    """``round(2**24 * g * dt / C)`` for conductances in uS (uS * ms / nF = 1)."""
+    """``round(2**30 * g * dt / C)`` for conductances in uS (uS * ms / nF = 1)."""
     with localcontext() as ctx:
         ctx.prec = 50
         return _map(lambda g: _round_half_up(g * _CYCLE / _CM_NF * (1 << G_FRAC_BITS)), g_us)
@@ -168,7 +168,7 @@ class ChipCoefficients:
     synapse arrays (512, 192).
     """
 
-    g_leak: np.ndarray          # leak multiplier (Q24)
+    g_leak: np.ndarray          # leak conductance (Q30)
     v_rest: np.ndarray          # membrane-register values
     v_reset: np.ndarray
     v_thresh: np.ndarray
@@ -180,7 +180,7 @@ class ChipCoefficients:
     row_stp: np.ndarray
     row_stdp: np.ndarray        # bool
     row_class: np.ndarray       # conductance class id within the block (per sign), -1 if OFF
-    row_amplitude: np.ndarray   # Q24 conductance per weight LSB
+    row_amplitude: np.ndarray   # Q30 conductance per weight LSB
     class_decay: dict           # (block, sign, class id) -> Q24 decay multiplier
     weights: np.ndarray         # (512, 192) 4-bit codes
     syn_gain: np.ndarray        # (512, 192) Q10

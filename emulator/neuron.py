@@ -3,17 +3,17 @@
 Membrane update of a non-refractory neuron in cycle ``k`` (backward Euler, so
 that any conductance, however large, gives a stable, monotone step; all int64)::
 
-    num = V * 2**24 + G_L * V_rest + G_E * E_E + G_I * E_I
-    den = 2**24 + G_L + G_E + G_I
+    num = V * 2**30 + G_L * V_rest + G_E * E_E + G_I * E_I
+    den = 2**30 + G_L + G_E + G_I
     V  <- (num + den // 2) // den                            (round half up)
 
 ``V``, ``V_rest``, ``E_E``, ``E_I`` are 23-bit membrane-register values (voltage
-code << 12, see :mod:`emulator.arithmetic`); ``G_L = round(2**24 *
+code << 12, see :mod:`emulator.arithmetic`); ``G_L = round(2**30 *
 (exp(g_leak dt / C) - 1))``, so that the pure leak decays by exactly
 ``exp(-dt / tau_m)`` per cycle; ``G_E``/``G_I`` are the sums of the neuron's
-excitatory / inhibitory conductance registers (Q24 ``g dt / C``), read after
-this cycle's row events were added. Widths: ``V * 2**24 < 2**47``, each
-``G * E < 2**50``, so ``num < 2**52``. The result is a rounded weighted mean of
+excitatory / inhibitory conductance registers (Q30 ``g dt / C``), read after
+this cycle's row events were added. Widths: ``V * 2**30 < 2**53``, each
+``G * E < 2**56``, so ``num < 2**58``. The result is a rounded weighted mean of
 values inside ``[0, V_MAX]``, so it never leaves the register's range.
 
 Threshold and reset: after the update, ``V >= V_thresh`` fires a spike. Its
@@ -41,7 +41,7 @@ class NeuronArrays:
     """Neuron constants of all chips, stacked (neuron index = chip*384 + neuron)."""
 
     g_leak: np.ndarray
-    g_leak_one: np.ndarray   # 2**24 + G_L, precomputed
+    g_leak_one: np.ndarray   # 2**30 + G_L, precomputed
     leak_drive: np.ndarray   # G_L * V_rest, precomputed
     v_rest: np.ndarray
     v_reset: np.ndarray

@@ -4,7 +4,7 @@ Conductance classes
 -------------------
 The rows of one block that share sign and ``row_tau`` code form a
 *conductance class*. Every neuron holds one unsigned conductance register per
-class of its block (``G``, Q24 "membrane fraction per cycle", saturating at
+class of its block (``G``, Q30 "membrane fraction per cycle", saturating at
 ``G_MAX``); a row event adds to the register of its class, and each register
 decays every cycle with its class multiplier::
 
@@ -23,8 +23,8 @@ An event on row ``r`` adds, to every neuron ``n`` of the row's block::
     dG[n] = round_shift(w[r, n] * gain[r, n] * A[r] * F, 10 + 16)
 
 with ``w`` the 4-bit weight, ``gain`` the Q10 synapse gain (mismatch; 1024 on
-an ideal chip), ``A`` the Q24 row amplitude per weight LSB and ``F`` the Q16
-STP factor (65536 when STP is off). Widths: 4 + 11 + 20 + 17 = 52 bits.
+an ideal chip), ``A`` the Q30 row amplitude per weight LSB and ``F`` the Q16
+STP factor (65536 when STP is off). Widths: 4 + 11 + 26 + 17 = 58 bits.
 
 Short-term plasticity (Tsodyks-Markram-like, one state per row)
 ---------------------------------------------------------------
@@ -73,7 +73,7 @@ class RowArrays:
     source: np.ndarray        # (R,)
     sign: np.ndarray          # (R,)
     stp_mode: np.ndarray      # (R,)
-    amplitude: np.ndarray     # (R,) Q24
+    amplitude: np.ndarray     # (R,) Q30
     flat_base: np.ndarray     # (R,) index of the row's first target in G.ravel()
     weights: np.ndarray       # (R, 192) 4-bit codes
     syn_gain: np.ndarray      # (R, 192) Q10

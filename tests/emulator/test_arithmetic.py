@@ -70,15 +70,15 @@ def test_voltage_register_by_hand():
 
 
 def test_leak_register_by_hand():
-    # 10 nS: g dt / C = 10 nS * 0.1 ms / 0.2 nF = 0.005; 2**24 * (e**0.005 - 1) = 84096.145 -> 84096
-    assert leak_register(np.array([10.0, 0.0])).tolist() == [84096, 0]
-    # 40 nS: 2**24 * (e**0.02 - 1) = 338922.245 -> 338922
-    assert leak_register(np.array([40.0]))[0] == 338922
+    # 10 nS: g dt / C = 10 nS * 0.1 ms / 0.2 nF = 0.005; 2**30 * (e**0.005 - 1) = 5382153.29
+    assert leak_register(np.array([10.0, 0.0])).tolist() == [5382153, 0]
+    # 40 nS: 2**30 * (e**0.02 - 1) = 21691023.69 -> 21691024
+    assert leak_register(np.array([40.0]))[0] == 21691024
 
 
 def test_conductance_and_refractory_registers_by_hand():
-    # 0.001 uS * 0.1 ms / 0.2 nF = 0.0005 of the gap per cycle; * 2**24 = 8388.608 -> 8389
-    assert conductance_register(np.array([0.001]))[0] == 8389
+    # 0.001 uS * 0.1 ms / 0.2 nF = 0.0005 of the gap per cycle; * 2**30 = 536870.912 -> 536871
+    assert conductance_register(np.array([0.001]))[0] == 536871
     # 0.025 ms = 8 ticks of 3.125 us; 2 ms = 640 ticks
     assert refractory_ticks(np.array([0.025, 2.0, 0.0])).tolist() == [8, 640, 0]
     # 5 ms row: round(2**24 * exp(-0.02)) = 16445005; 0 ms: 0 (gone after one cycle)
@@ -99,7 +99,7 @@ def test_chip_coefficients_nominal_and_mismatch():
     c.v_rest[:] = 373
     c.stp_u = 200
     ideal = chip_coefficients(c, ideal=True)
-    assert set(ideal.g_leak.tolist()) == {84096}
+    assert set(ideal.g_leak.tolist()) == {5382153}
     assert set(ideal.v_rest.tolist()) == {373 << 12}
     assert set(ideal.syn_gain.ravel().tolist()) == {1024}
     # U = round(2**16 * 200 / 1023) = round(12812.51) = 12813

@@ -11,8 +11,8 @@ from firmware_io.constants import ROW_SOURCE
 
 V_REST = 373 << 12
 V_RESET = 323 << 12
-G_L = 84096                 # 10 nS, see test_arithmetic
-ONE = 1 << 24
+G_L = 5382153               # 10 nS, see test_arithmetic
+ONE = 1 << 30
 
 
 def _board(config):
@@ -22,29 +22,29 @@ def _board(config):
 
 
 def test_single_event_first_cycle_by_hand(chip_factory, ev):
-    # Weight 15 at strength 256: increment = 15 * 8389 = 125835 (gain 1024 and STP 65536
+    # Weight 15 at strength 256: increment = 15 * 536871 = 8053065 (gain 1024 and STP 65536
     # cancel the 26-bit shift exactly). In the arrival cycle, from rest:
-    #   V = (V_rest * (2**24 + G_L) + G * E_E + den // 2) // den,  den = 2**24 + G_L + G
+    #   V = (V_rest * (2**30 + G_L) + G * E_E + den // 2) // den,  den = 2**30 + G_L + G
     b = _board(chip_factory())
     r = b.run(12, ev([32 * 10 + 7], [200]))
-    g = 15 * 8389
+    g = 15 * 536871
     e_e = 1023 << 12
     den = ONE + G_L + g
     expected = (V_REST * (ONE + G_L) + g * e_e + den // 2) // den
-    assert expected == V_REST + 19722        # 125835 * 2662400 / 16987147 = 19722.3
+    assert expected == V_REST + 19721        # 8053065 * 2662400 / 1087172434 = 19721.24
     trace = r.traces[:, 0, 0]
     assert trace[:10].tolist() == [V_REST] * 10
     assert trace[10] == expected
-    # next cycle: G decayed by floor(125835 * 16445005 / 2**24) = 123343
+    # next cycle: G decayed to floor(8053065 * 16445005 / 2**24) = 7893603
     g2 = (g * 16445005) >> 24
-    assert g2 == 123343
+    assert g2 == 7893603
     den2 = ONE + G_L + g2
     assert trace[11] == (expected * ONE + G_L * V_REST + g2 * e_e + den2 // 2) // den2
 
 
 def test_leak_relaxation_is_exponential(chip_factory, ev):
     # row_tau code 0: the conductance lives for one cycle; afterwards V - V_rest shrinks by
-    # 2**24 / (2**24 + G_L) = exp(-0.005) per cycle (tau_m = 20 ms), up to rounding:
+    # 2**30 / (2**30 + G_L) = exp(-0.005) per cycle (tau_m = 20 ms), up to rounding:
     # at most 1/2 LSB per step, so |error| <= 0.5 / (1 - exp(-0.005)) = 100.5 LSB.
     b = _board(chip_factory(tau=0))
     r = b.run(400, ev([5], [200]))
