@@ -213,7 +213,7 @@ class Board:
         self._drop_not_external = np.zeros(c, dtype=np.int64)
         self._drop_late = np.zeros(c, dtype=np.int64)
         self._drops_at_last_run = self._drops()
-        self._counters = {"input": 0, "row": 0, "syn": 0, "output": 0}
+        self._counters = {"input": 0, "routed": 0, "row": 0, "syn": 0, "output": 0}
 
     # --------------------------------------------------------------- host side
     def write_input(self, events: np.ndarray) -> None:
@@ -302,11 +302,14 @@ class Board:
                 if arrived:
                     er = np.concatenate([er] + [a[0] for a in arrived])
                     et = np.concatenate([et] + [a[1] for a in arrived])
+                n_host = p1 - p0
                 if per_cycle_input:
                     ok = self._input_buckets.admit(er // ROWS_PER_CHIP, k, et)
                     if ok is not None:
+                        n_host = int(ok[:p1 - p0].sum())
                         er, et = er[ok], et[ok]
-                counters["input"] += er.size
+                counters["input"] += n_host
+                counters["routed"] += er.size - n_host
                 r_parts.append(er)
                 t_parts.append(et)
             queued = row_q.pop(k, None)
@@ -363,8 +366,11 @@ class Board:
         """Time, event counters and drop counters since the last reset."""
         self._require_loaded()
         c = self._counters
+        in_flight = sum(int(part[0].size) for q in (self._link_queue, self._port_queue)
+                        for parts in q.values() for part in parts)
         return BoardStatus(cycle=self.cycle, time_ticks=self.cycle * TICKS_PER_CYCLE,
-                           pending_input=int(self._pending.size), input_events=c["input"],
+                           pending_input=int(self._pending.size), in_flight=in_flight,
+                           input_events=c["input"], routed_events=c["routed"],
                            row_events=c["row"], synaptic_events=c["syn"], output_events=c["output"],
                            dropped=self._drops())
 

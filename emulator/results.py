@@ -96,12 +96,30 @@ class RunResult:
 
 @dataclass(frozen=True, eq=False)
 class BoardStatus:
-    """Counters since the last reset."""
+    """Counters since the last reset.
+
+    Attributes
+    ----------
+    cycle, time_ticks : int
+        Board time.
+    pending_input : int
+        Host events written but not yet due.
+    in_flight : int
+        Routed events on links or waiting for an input port.
+    input_events, routed_events : int
+        Host and routed events that passed an input port.
+    row_events, synaptic_events, output_events : int
+        Row events delivered (host, routed, feedback); times the non-zero
+        synapses of their rows; neuron spikes.
+    dropped : DropCounts
+    """
 
     cycle: int
     time_ticks: int
     pending_input: int
+    in_flight: int
     input_events: int
+    routed_events: int
     row_events: int
     synaptic_events: int
     output_events: int
