@@ -1,10 +1,16 @@
 """``NestBackend``: the pynn_hw backend interface on the NEST simulator.
 
-Times: the user's clock (``t``) and NEST's differ by a lookahead of one minimum
-delay, because NEST delivers multimeter samples one communication interval late:
-``run_until(t)`` simulates to ``t + min_delay`` and keeps later data back until the
-user's clock reaches it. A parameter or state change made between runs therefore
-takes effect ``min_delay`` ms after the time the user sees (as with PyNN on NEST).
+NEST's own minimum delay (its communication interval) is one time step, whatever
+the network's ``min_delay``: devices reach their targets through one-step
+connections, so spike sources and current sources are exact from 2 dt on, and
+measurements showed no cost in speed on one process. Delays of the network's
+synapses are as given.
+
+Times: the user's clock (``t``) and NEST's differ by a lookahead of one step,
+because NEST delivers multimeter samples one communication interval late:
+``run_until(t)`` simulates to ``t + dt`` and keeps later data back until the user's
+clock reaches it. A parameter or state change made between runs therefore takes
+effect one step after the time the user sees.
 
 ``reset()`` rebuilds the kernel from the network description plus every change
 made since (parameters, initial values, synaptic values, recording requests,
@@ -88,13 +94,15 @@ class NestBackend:
     def _build_kernel(self) -> None:
         network = self.network
         grid = self.grid
-        self.min_delay = float(grid.to_grid_ms(network.min_delay, "min_delay"))
-        max_delay = max([self.min_delay, float(network.max_delay)]
+        # the delay of device connections (generator -> parrot, current generator ->
+        # cell) and NEST's min_delay
+        self.device_delay = grid.dt
+        max_delay = max([float(network.min_delay), float(network.max_delay)]
                         + [float(np.max(grid.to_grid_ms(s["delay"]))) for s in self._synapses
                            if np.size(s["delay"])])
-        kernel.claim(self, self.options, grid, self.min_delay,
+        kernel.claim(self, self.options, grid, self.device_delay,
                      float(grid.to_grid_ms(max_delay)), self._segment)
-        self.context = SourceContext(grid, self.min_delay, self.options.precise)
+        self.context = SourceContext(grid, self.device_delay, self.options.precise)
         builders = [builder_for(p.celltype) for p in network.populations]
         self.populations: list[BuiltPopulation] = [
             b.create(p, self._params[p.index], self._initial[p.index], self.context)
@@ -116,7 +124,7 @@ class NestBackend:
                 self._attach_recorder(p.index, var)
         self._kernel_steps = 0
         self._user_steps = 0
-        self._lookahead = int(grid.steps(self.min_delay))
+        self._lookahead = int(grid.steps(self.device_delay))
 
     def _weight_scales(self) -> None:
         """NEST weight per PyNN weight onto each cell, per receptor, and the receptors
@@ -160,18 +168,18 @@ class NestBackend:
         generator = nest.Create(model.generator,
                                 params=model.translate(self._electrodes_params[index], ctx))
         nest.Connect(generator, nest.NodeCollection(np.unique(targets).tolist()),
-                     "all_to_all", {"delay": self.min_delay})
+                     "all_to_all", {"delay": self.device_delay})
         recording = None
         if spec.record:
             recording = SignalBuffer("I", 1e-3, self.grid.dt, int(generator.global_id),
                                      np.zeros(1), np.ones(1, dtype=bool),
-                                     time_shift=self.min_delay)
+                                     time_shift=self.device_delay)
             recording.connect(generator)
         return _Electrode(generator, recording)
 
     def _electrode_context(self, index: int) -> ElectrodeContext:
         spec = self.network.current_sources[index]
-        return ElectrodeContext(self.grid, self.min_delay,
+        return ElectrodeContext(self.grid, self.device_delay,
                                 f"{spec.source_type.__name__} #{index}")
 
     def _attach_recorder(self, population: int, variable: str) -> None:

@@ -1,9 +1,9 @@
 """Current sources as NEST current generators (nA -> pA).
 
-A generator reaches its cells through a connection of ``min_delay`` ms, so it runs
-that much ahead: its times are moved ``min_delay`` earlier (and the phase of a sine
-forward). Its window cannot open before its own first step, so no current can reach
-a cell before ``min_delay + dt`` ms; an earlier start is moved there with a warning.
+A generator reaches its cells through a one-step connection, so it runs one step
+ahead: its times are moved one step earlier (and the phase of a sine forward). Its
+window cannot open before its own first step, so no current reaches a cell before
+2 dt; an earlier start is moved there with a warning.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def _window(params: dict[str, Any], ctx: ElectrodeContext) -> dict[str, float]:
 
 def _warn_early(ctx: ElectrodeContext, when: float) -> None:
     warnings.warn(
-        f"{ctx.label}: NEST cannot inject current before t = min_delay + dt = "
+        f"{ctx.label}: NEST cannot inject current before t = 2 dt = "
         f"{ctx.delay + ctx.grid.dt:g} ms; the current given from {when:g} ms starts there",
         RoundingWarning, stacklevel=4)
 

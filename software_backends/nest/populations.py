@@ -221,7 +221,7 @@ def _spike_times(label: str, per_cell: np.ndarray, context: SourceContext,
     if np.any(early):
         first = grid.dt + context.parrot_delay
         warnings.warn(f"{label}.spike_times: NEST cannot emit spikes of a source before "
-                      f"dt + min_delay = {first:g} ms; {int(early.sum())} spike(s) moved there",
+                      f"2 dt = {first:g} ms; {int(early.sum())} spike(s) moved there",
                       RoundingWarning, stacklevel=4)
         times = np.where(early, grid.dt, times)
     if not context.precise:

@@ -1,6 +1,6 @@
 """Spike and analog recordings: NEST recorders drained into numpy buffers.
 
-NEST hands multimeter samples over one communication interval (min_delay) late, so
+NEST hands multimeter samples over one communication interval (one step) late, so
 the backend always simulates ``lookahead`` ms past the time the user asked for
 and these buffers hold back whatever lies beyond that time until it is reached.
 """
@@ -95,7 +95,7 @@ class SignalBuffer:
     initial
         Values at t = 0 (PyNN units), one per cell.
     time_shift
-        Added to NEST times (ms): current generators run ``min_delay`` ahead of
+        Added to NEST times (ms): current generators run one step ahead of
         the cells they feed.
     """
 
@@ -153,7 +153,7 @@ class SignalBuffer:
         column_of[columns] = np.arange(columns.size)
         table = np.full((max(last - first + 1, 0), columns.size), np.nan)
         # rows before NEST's first sample (t = 0, and for current generators the
-        # first min_delay) hold the state known without NEST: the initial values
+        # first step) hold the state known without NEST: the initial values
         n_known = int(np.ceil((self.time_shift + self.interval) / self.interval - _EPS))
         known = np.arange(first, min(n_known, last + 1)) - first
         table[known] = self.initial[columns]

@@ -7,7 +7,7 @@ A generator's spike reaches its parrot ``delay`` ms later, and grid-based
 generators stamp their first spike one step after ``start``; the generator window is
 moved earlier by that amount so that the parrots fire in (start, start + duration].
 A window that would have to begin before t = 0 begins at 0 instead: spikes can then
-only occur after ``shift`` ms (0.3 ms with dt = 0.1 ms and min_delay = 0.2 ms).
+only occur after ``shift`` ms (2 dt for grid-based generators).
 
 Spike arrays use parrots too (NEST wants one synapse model for all connections
 leaving a device, and each projection has its own model): the generator fires

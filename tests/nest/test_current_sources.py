@@ -36,16 +36,21 @@ def test_dc_source_charges_the_membrane_from_its_start(net):
                                                                  0.25, 0.0))
 
 
-def test_dc_source_from_time_zero_starts_after_min_delay_with_a_warning(net):
+def test_dc_source_from_time_zero_starts_at_two_steps_with_a_warning(net):
     builder = net(min_delay=0.5)
     _cell(builder)
     builder.current(el.DCSource, [0], record=True, amplitude=0.25, start=0.0, stop=1e12)
-    with pytest.warns(RoundingWarning, match="0.6 ms"):
+    with pytest.warns(RoundingWarning, match="2 dt = 0.2 ms"):
         backend = builder.build()
     backend.run_until(2.0)
     current = backend.get_current(0, clear=False).values[:, 0]
-    np.testing.assert_array_equal(current[:6], 0.0)
-    np.testing.assert_array_equal(current[6:], 0.25)
+    np.testing.assert_array_equal(current[:2], 0.0)
+    np.testing.assert_array_equal(current[2:], 0.25)
+    # the membrane follows R I (1 - exp(-(t - 0.2) / tau_m)), R = 20 MOhm
+    v = backend.get_signal(0, "v", clear=False).values[:, 0]
+    t = np.arange(v.size) * DT
+    np.testing.assert_allclose(v[2:], -65.0 + 5.0 * (1 - np.exp(-(t[2:] - 0.2) / 10.0)),
+                               atol=1e-9)
 
 
 def test_ac_source_follows_its_formula(net):

@@ -35,7 +35,8 @@ def test_kernel_settings_follow_the_network_and_options(net):
     builder.build()
     status = nest.GetKernelStatus(["resolution", "min_delay", "max_delay",
                                    "local_num_threads", "rng_seed"])
-    assert status == pytest.approx((0.05, 0.5, 4.0, 2, 77))
+    # NEST's min_delay is one step: devices are connected with one-step delays
+    assert status == pytest.approx((0.05, 0.05, 4.0, 2, 77))
 
 
 def test_precise_models_with_off_grid_precision(net):

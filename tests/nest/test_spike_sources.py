@@ -42,14 +42,15 @@ def test_spike_array_arrives_after_the_synaptic_delay(net):
 
 
 def test_spikes_too_early_for_nest_move_with_a_warning(net):
-    # with min_delay 0.5 ms the earliest source spike is dt + min_delay = 0.6 ms
+    # a source spike needs one step in its generator and one to reach its parrot:
+    # the earliest spike is at 2 dt = 0.2 ms, whatever the network's min_delay
     builder = net(min_delay=0.5)
     builder.population(std.SpikeSourceArray, 1, record={"spikes": "all"},
-                       spike_times=Sequence([0.0, 0.2, 3.0]))
-    with pytest.warns(RoundingWarning, match="0.6 ms; 2 spike"):
+                       spike_times=Sequence([0.0, 0.1, 0.2, 3.0]))
+    with pytest.warns(RoundingWarning, match="0.2 ms; 2 spike"):
         backend = builder.build()
     backend.run_until(5.0)
-    np.testing.assert_allclose(backend.get_spikes(0, clear=False).times, [0.6, 0.6, 3.0])
+    np.testing.assert_allclose(backend.get_spikes(0, clear=False).times, [0.2, 0.2, 0.2, 3.0])
 
 
 def test_off_grid_spike_times_are_rounded_on_the_grid(net):
