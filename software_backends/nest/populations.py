@@ -10,7 +10,7 @@ with one vectorised NEST call per parameter group.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import nest
@@ -39,10 +39,18 @@ class BuiltPopulation:
     model: str
     nodes: nest.NodeCollection
     generators: nest.NodeCollection | None = None
+    first_id: int = field(init=False, default=0)
 
-    @property
-    def first_id(self) -> int:
-        return int(self.nodes[0].global_id) if len(self.nodes) else 0
+    def __post_init__(self) -> None:
+        # NodeCollection attribute access queries the kernel; ask once
+        self.first_id = int(self.nodes.tolist()[0]) if len(self.nodes) else 0
+
+
+def _create(model: str, n: int, params: dict[str, Any] | None = None) -> nest.NodeCollection:
+    """``nest.Create`` that also allows empty populations."""
+    if n == 0:
+        return nest.NodeCollection([])
+    return nest.Create(model, n, params=params or {})
 
 
 def _subset(values: dict[str, np.ndarray], cells: np.ndarray) -> dict[str, np.ndarray]:
@@ -51,6 +59,8 @@ def _subset(values: dict[str, np.ndarray], cells: np.ndarray) -> dict[str, np.nd
 
 def _apply(nodes: nest.NodeCollection, translated: Translated) -> None:
     """Set translated values on ``nodes`` with one call per kind."""
+    if len(nodes) == 0:
+        return
     if translated.scalars:
         nodes.set(translated.scalars)
     if translated.arrays:
@@ -87,7 +97,7 @@ class NeuronBuilder:
         model = self.table.model_name(context.precise)
         values = translate(self.table.rules, params, spec.size)
         state = self._translate_state(spec, model, initial)
-        nodes = nest.Create(model, spec.size, params={**values.scalars, **state.scalars})
+        nodes = _create(model, spec.size, {**values.scalars, **state.scalars})
         values.scalars, state.scalars = {}, {}
         _apply(nodes, values)
         _apply(nodes, state)
@@ -167,13 +177,14 @@ class SourceBuilder:
             values = translate(self.model.all_rules(context), params, spec.size)
         else:   # spike arrays
             values = Translated(scalars={"precise_times": context.precise})
-        generators = nest.Create(generator, spec.size, params=values.scalars)
+        generators = _create(generator, spec.size, values.scalars)
         values.scalars = {}
         _apply(generators, values)
         parrot = "parrot_neuron_ps" if context.precise else "parrot_neuron"
-        parrots = nest.Create(parrot, spec.size)
-        nest.Connect(generators, parrots, "one_to_one",
-                     {"synapse_model": "static_synapse", "delay": context.parrot_delay})
+        parrots = _create(parrot, spec.size)
+        if spec.size:
+            nest.Connect(generators, parrots, "one_to_one",
+                         {"synapse_model": "static_synapse", "delay": context.parrot_delay})
         built = BuiltPopulation(spec, self, generator, parrots, generators)
         if not self.model.windowed:
             self.set_parameters(built, np.arange(spec.size), "spike_times", params, context, 0.0)

@@ -178,3 +178,15 @@ def test_a_second_build_takes_over_the_kernel(net):
     second.build().run_until(1.0)
     with pytest.raises(RuntimeError, match="taken over"):
         old.run_until(2.0)
+
+
+def test_empty_populations(net):
+    builder = net()
+    builder.population(std.IF_cond_exp, 0, record={"spikes": "all", "v": "all"})
+    builder.population(std.SpikeSourceArray, 0, record={"spikes": "all"})
+    builder.population(std.IF_cond_exp, 2, record={"v": "all"})
+    backend = builder.build()
+    backend.run_until(5.0)
+    assert backend.get_spikes(0, clear=False).times.size == 0
+    assert backend.get_signal(0, "v", clear=False).values.shape == (51, 0)
+    assert backend.get_signal(2, "v", clear=False).values.shape == (51, 2)
