@@ -27,7 +27,8 @@ import nest
 import numpy as np
 
 from pynn_hw.backend import SignalData, SpikeData
-from pynn_hw.errors import NoModelAvailableError, NonExistentParameterError, RecordingError
+from pynn_hw.errors import (InvalidParameterValueError, NoModelAvailableError,
+                            NonExistentParameterError, RecordingError)
 from pynn_hw.network import Network, expand
 
 from software_backends.nest import kernel
@@ -325,6 +326,14 @@ class NestBackend:
     def set_synapse_parameter(self, projection: int, name: str, values: np.ndarray) -> None:
         self._check_owner()
         built = self.projections[projection]
+        if name == "delay":
+            low, high = nest.GetKernelStatus(["min_delay", "max_delay"])
+            given = np.asarray(values, dtype=float)
+            if given.size and (given.min() < low - 1e-9 or given.max() > high + 1e-9):
+                raise InvalidParameterValueError(
+                    f"projection {built.label!r}: delays must lie in [{low}, {high}] ms once "
+                    f"the network is built (got {given.min()} .. {given.max()} ms); set a "
+                    "larger max_delay in setup()")
         set_parameter(built, name, values, self.grid)
         self._synapses[projection] = built.values
 

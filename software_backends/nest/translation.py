@@ -174,8 +174,9 @@ def translate(rules: tuple[Rule, ...], values: dict[str, np.ndarray], size: int)
         shared = {name: value for name, value in out.scalars.items() if isinstance(value, list)}
         for name in shared:
             del out.scalars[name]
-        out.per_cell = [{**shared, **{name: _plain(column[i]) for name, column in per_cell.items()}}
-                        for i in range(size)]
+        out.per_cell = [
+            {**shared, **{name: _plain(column[i]) for name, column in per_cell.items()}}
+            for i in range(size)]
     return out
 
 

@@ -82,6 +82,15 @@ def test_delays_are_rounded_with_a_warning(net):
     np.testing.assert_allclose(backend.get_synapse_parameter(0, "delay"), [1.0, 1.2])
 
 
+def test_delay_beyond_max_delay_after_build_is_refused(net):
+    builder = net(max_delay=5.0)
+    pre, post = _two_populations(builder, n=2)
+    builder.projection(pre, post, [0], [0], 0.01, 1.0)
+    backend = builder.build()
+    with pytest.raises(ValueError, match=r"delays must lie in \[0.1, 5.0\] ms"):
+        backend.set_synapse_parameter(0, "delay", np.array([7.0]))
+
+
 def test_unknown_synapse_parameter(net):
     builder = net()
     pre, post = _two_populations(builder, n=2)
