@@ -66,6 +66,21 @@ def test_delta_synapse_weights_stay_in_millivolts(net):
     assert v[20] - v[19] == pytest.approx(2.5, abs=1e-9)
 
 
+def test_izhikevich_weights_are_voltage_jumps(net):
+    builder = net()
+    src = builder.population(std.SpikeSourceArray, 1, spike_times=_seq([1.0]))
+    cell = builder.population(std.Izhikevich, 1, record={"v": "all"})
+    builder.projection(src, cell, [0], [0], 3.0, 1.0)
+    reference = builder.population(std.Izhikevich, 1, record={"v": "all"})
+    backend = builder.build()
+    backend.run_until(3.0)
+    v = backend.get_signal(cell, "v", clear=False).values[:, 0]
+    v_free = backend.get_signal(reference, "v", clear=False).values[:, 0]
+    # identical until the spike arrives at 2.0 ms, then 3 mV higher
+    np.testing.assert_array_equal(v[:20], v_free[:20])
+    assert v[20] - v_free[20] == pytest.approx(3.0, abs=0.05)
+
+
 def _seq(values):
     from pynn_hw.parameters import Sequence
     holder = np.empty((), dtype=object)
