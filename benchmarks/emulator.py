@@ -3,8 +3,9 @@
 Every chip: 384 neurons; per block 128 feedback rows (64 from the same block,
 64 from the other block) and 128 external rows, each external row driven by
 its own Poisson-like source; a quarter of the rows depressing or facilitating,
-32 STDP rows per block; 64 neurons per chip routed to a row of the next chip
-over the torus links. Mismatch on (the chips' own serials).
+8 STDP rows per block (STDP costs grow with spikes x STDP rows per block); 64
+neurons per chip routed to a row of the next chip over the torus links.
+Mismatch on (the chips' own serials).
 
 Prints progress lines, then as its LAST line one JSON object:
 ``{"chips", "bio_s", "wall_s", "neuron_updates_per_s", "syn_events_per_s", ...}``.
@@ -44,6 +45,7 @@ from firmware_io.image import ROUTE_DTYPE  # noqa: E402
 from firmware_io.packets import make_events  # noqa: E402
 
 
+#: Switch for measuring the cost of STDP (python -c "...; STDP_ON = False").
 STDP_ON = True
 
 
@@ -65,7 +67,7 @@ def chip_config(serial: int, rng: np.random.Generator) -> ChipConfig:
     c.row_tau[:] = np.where(inhibitory, units.row_tau_to_code(10.0), units.row_tau_to_code(5.0))
     c.row_stp[:] = rng.choice([STP_MODES.OFF, STP_MODES.DEPRESSING, STP_MODES.FACILITATING],
                               size=(2, ROWS_PER_BLOCK), p=[0.75, 0.125, 0.125])
-    c.row_stdp[:, 128:160] = STDP_ON
+    c.row_stdp[:, 128:136] = STDP_ON
     c.weights[:] = rng.integers(0, 16, size=c.weights.shape)
     # recurrent rows: sparse (10 %) so that the network does not run away
     sparse = rng.random((2, 128, c.weights.shape[2])) < 0.1

@@ -339,7 +339,7 @@ class Board:
                 if stdp_on:
                     stdp_mod.on_post(sarr, sst, fired, fticks)
             if stdp_on and stdp_mod.is_sweep_cycle(k):
-                stdp_mod.controller_step(sarr, rows, sst)
+                stdp_mod.controller_step(sarr, rows, sst, k)
             trace_buf[k - start] = nst.v[trace_src]
             if self.strict:
                 nst.check()
