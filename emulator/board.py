@@ -167,6 +167,10 @@ class Board:
         self._stdp = stdp_mod.build_stdp(coeffs)
         self._paths = self._fabric.paths()
         self._paths_flat = self._paths.reshape(c * c, -1)
+        link_delays = self._fabric.link_delay_ticks
+        uniform = link_delays.size and (link_delays == link_delays[0]).all() \
+            and link_delays[0] % TICKS_PER_CYCLE == 0
+        self._link_delay_cycles = int(link_delays[0]) // TICKS_PER_CYCLE if uniform else None
         self._input_buckets = TokenBuckets(self._fabric.input_rate, self._fabric.input_depth)
         self._link_buckets = TokenBuckets(self._fabric.link_rate, self._fabric.link_depth)
         self._input_limited = bool((self._fabric.input_rate >= 0).any())
@@ -463,22 +467,33 @@ class Board:
             if ok is not None:
                 pid, hop, t, row, link = pid[ok], hop[ok], t[ok], row[ok], link[ok]
             hop = hop + 1
-            t = t + delays[link]
-            nxt = self._paths_flat[pid, hop]
-            arrive = t // TICKS_PER_CYCLE
-            done = nxt < 0
-            for sel, target in ((done, None), (~done, "link")):
-                if not sel.any():
-                    continue
-                a = arrive[sel]
-                for c in ([int(a[0])] if a.min() == a.max() else np.unique(a).tolist()):
-                    s2 = sel & (arrive == c) if a.min() != a.max() else sel
+            if self._link_delay_cycles is not None:
+                # every link delays by the same whole number of cycles: one arrival cycle
+                t = t + self._link_delay_cycles * TICKS_PER_CYCLE
+                arrive = None
+            else:
+                t = t + delays[link]
+                arrive = t // TICKS_PER_CYCLE
+            done = self._paths_flat[pid, hop] < 0
+            n_done = int(np.count_nonzero(done))
+            if n_done == done.size:
+                groups = [(None, row, t, None, None)]
+            elif n_done == 0:
+                groups = [("link", row, t, pid, hop)]
+            else:
+                more = ~done
+                groups = [(None, row[done], t[done], None, None), ("link", row[more], t[more], pid[more], hop[more])]
+            for target, g_row, g_t, g_pid, g_hop in groups:
+                g_arrive = (g_t // TICKS_PER_CYCLE) if arrive is not None else None
+                cycles = [cycle + self._link_delay_cycles] if g_arrive is None else np.unique(g_arrive).tolist()
+                for c in cycles:
+                    sel = slice(None) if g_arrive is None or len(cycles) == 1 else g_arrive == c
                     if target is None:
-                        self._port_queue.setdefault(c, []).append((row[s2], t[s2]))
+                        self._port_queue.setdefault(c, []).append((g_row[sel], g_t[sel]))
                     elif c == cycle:
-                        parts.append((pid[s2], hop[s2], t[s2], row[s2]))
+                        parts.append((g_pid[sel], g_hop[sel], g_t[sel], g_row[sel]))
                     else:
-                        self._link_queue.setdefault(c, []).append((pid[s2], hop[s2], t[s2], row[s2]))
+                        self._link_queue.setdefault(c, []).append((g_pid[sel], g_hop[sel], g_t[sel], g_row[sel]))
 
 
 def _feedback_targets(source: np.ndarray, n_chips: int) -> np.ndarray:
