@@ -9,8 +9,8 @@ Rounding rules
 ``round_shift(x, s)``
     ``(x + 2**(s-1)) >> s`` with an arithmetic shift: round half up (towards
     +inf), also for negative ``x``.
-``floor_shift(x, s)``
-    ``x >> s``: round towards -inf.
+``decay_floor(x, D)``
+    ``(x * D) >> 24``: one decay step, rounded towards -inf.
 
 All arithmetic is on ``numpy.int64``; the widths below guarantee that no
 intermediate product exceeds 63 bits (the bound is given next to each width).
@@ -22,11 +22,10 @@ libm, so every machine obtains the same integers.
 from __future__ import annotations
 
 from decimal import Decimal, localcontext
-from functools import lru_cache
 
 import numpy as np
 
-from firmware_io.constants import PARAM_BITS, TICKS_PER_CYCLE, WEIGHT_BITS
+from firmware_io.constants import PARAM_BITS, TICKS_PER_CYCLE
 
 # --- membrane -------------------------------------------------------------------
 #: Fraction bits below one 10-bit voltage code in the membrane register.
@@ -63,12 +62,8 @@ STP_MAX = (1 << STP_FRAC_BITS) - 1
 #: 4 bits, a synapse gain (Q10) 11 bits: 4 + 11 + 26 + 17 = 58 bits per increment product.
 ROW_AMPLITUDE_BITS = G_FRAC_BITS - 4  # 26
 ROW_AMPLITUDE_MAX = (1 << ROW_AMPLITUDE_BITS) - 1
-WEIGHT_WIDTH = WEIGHT_BITS
 
 # --- STDP --------------------------------------------------------------------------------
-#: Width of the pairing amplitude read from the STDP window table.
-STDP_AMP_BITS = 10
-STDP_AMP_MAX = (1 << STDP_AMP_BITS) - 1
 #: Width of each per-synapse correlation accumulator (saturating).
 STDP_ACC_BITS = 16
 STDP_ACC_MAX = (1 << STDP_ACC_BITS) - 1
@@ -99,17 +94,6 @@ def round_shift(x: np.ndarray | int, shift: int) -> np.ndarray | int:
     return (x + (1 << (shift - 1))) >> shift
 
 
-def floor_shift(x: np.ndarray | int, shift: int) -> np.ndarray | int:
-    """Divide by ``2**shift`` rounding towards -inf (arithmetic shift)."""
-    return x >> shift
-
-
-def saturate(x: np.ndarray, lo: int, hi: int, out: np.ndarray | None = None) -> np.ndarray:
-    """Clamp ``x`` to ``[lo, hi]`` (saturating arithmetic), in place if ``out is x``."""
-    out = np.maximum(x, lo, out=out)
-    return np.minimum(out, hi, out=out)
-
-
 def check_width(name: str, x: np.ndarray, lo: int, hi: int) -> None:
     """Raise :class:`OverflowError` if any element of ``x`` lies outside ``[lo, hi]``.
 
@@ -131,21 +115,6 @@ def exact_exp_neg(ratio: Decimal, frac_bits: int) -> int:
         ctx.prec = 50
         value = (-ratio).exp() * Decimal(1 << frac_bits)
         return int((value + Decimal("0.5")).to_integral_value(rounding="ROUND_FLOOR"))
-
-
-@lru_cache(maxsize=4096)
-def decay_multiplier(tau_num: int, tau_den: int, step_num: int = 1, step_den: int = 1,
-                     frac_bits: int = DECAY_FRAC_BITS) -> int:
-    """Per-step decay multiplier ``round(2**frac_bits * exp(-step / tau))``.
-
-    ``tau = tau_num / tau_den`` and ``step = step_num / step_den`` are exact
-    rationals in the same unit (the caller passes cycles or ticks), so the
-    result depends on integers only. ``tau <= 0`` means "no memory": 0.
-    """
-    if tau_num <= 0:
-        return 0
-    ratio = (Decimal(step_num) * Decimal(tau_den)) / (Decimal(step_den) * Decimal(tau_num))
-    return exact_exp_neg(ratio, frac_bits)
 
 
 def decay_floor(x: np.ndarray, multiplier: np.ndarray | int, frac_bits: int = DECAY_FRAC_BITS,

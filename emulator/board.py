@@ -27,7 +27,7 @@ import numpy as np
 
 from firmware_io.chip_config import ChipConfig
 from firmware_io.errors import ConfigError
-from firmware_io.image import ROUTE_DTYPE, BoardImage, parse_board_image
+from firmware_io.image import BoardImage
 from firmware_io.constants import (
     BLOCKS_PER_CHIP,
     NEURONS_PER_BLOCK,
@@ -43,58 +43,17 @@ from firmware_io.packets import EVENT_DTYPE
 
 from . import stdp as stdp_mod
 from .coefficients import chip_coefficients
-from .network_fabric import OUTPUT_LATENCY_TICKS, FabricSpec, TokenBuckets
+from .network_fabric import OUTPUT_LATENCY_TICKS, TokenBuckets
 from .neuron import NeuronState, build_neurons, membrane_step
 from .results import BoardStatus, DropCounts, RunResult
 from .synapse_rows import RowState, build_rows, decay_conductances, decay_stp, deliver
+from .board_setup import as_board_image, check_board, check_routes, fabric_spec, output_events, output_targets
 
 _EMPTY = np.zeros(0, dtype=np.int64)
 
 
 class InvalidEventError(ValueError):
     """An input event names a chip or row that does not exist on the board."""
-
-
-def _as_board_image(configs: Sequence[ChipConfig] | BoardImage | bytes,
-                    routes: np.ndarray | None) -> tuple[list[ChipConfig], np.ndarray]:
-    """Chip configurations and routes from a list, a parsed image or image bytes."""
-    if isinstance(configs, (bytes, bytearray, memoryview)):
-        configs = parse_board_image(bytes(configs))
-    if isinstance(configs, BoardImage):
-        if routes is not None:
-            raise ValueError("Board.load: routes given twice (the image carries its own); pass one of them")
-        configs, routes = configs.configs, configs.routes
-    configs = list(configs)
-    if not configs:
-        raise ValueError("Board.load: no chip configuration given; valid: one or more ChipConfig")
-    for i, c in enumerate(configs):
-        if not isinstance(c, ChipConfig):
-            raise TypeError(f"Board.load: configs[{i}] is a {type(c).__name__}; valid: ChipConfig")
-        c.validate()
-    routes = np.zeros(0, dtype=ROUTE_DTYPE) if routes is None else np.asarray(routes)
-    missing = [f for f in ROUTE_DTYPE.names if routes.dtype.names is None or f not in routes.dtype.names]
-    if missing:
-        raise ValueError(f"Board.load: routes lack the fields {missing}; valid: a ROUTE_DTYPE array")
-    return configs, routes
-
-
-def _check_routes(routes: np.ndarray, n_chips: int, row_source: np.ndarray) -> None:
-    """Ranges, and every destination row must take external input (as the image codec checks)."""
-    checks = (("src_chip", n_chips), ("src_neuron", NEURONS_PER_CHIP), ("dst_chip", n_chips),
-              ("dst_row", ROWS_PER_CHIP))
-    for name, limit in checks:
-        arr = routes[name].astype(np.int64)
-        bad = (arr < 0) | (arr >= limit)
-        if bad.any():
-            i = int(np.argmax(bad))
-            raise ConfigError(f"routes[{i}].{name}: value {int(arr[i])} is out of range; valid: 0..{limit - 1}")
-    dst = routes["dst_chip"].astype(np.int64) * ROWS_PER_CHIP + routes["dst_row"].astype(np.int64)
-    bad = row_source[dst] != ROW_SOURCE.EXTERNAL
-    if bad.any():
-        i = int(np.argmax(bad))
-        raise ConfigError(f"routes[{i}].dst_row: row {int(routes['dst_row'][i])} of chip {int(routes['dst_chip'][i])} "
-                          f"has row_source {ROW_SOURCE(int(row_source[dst[i]])).name}; a routed event needs an "
-                          "EXTERNAL row")
 
 
 class Board:
@@ -156,10 +115,10 @@ class Board:
             chip's router table overflows, or a configuration's serial differs
             from the board's chip.
         """
-        configs, routes = _as_board_image(configs, routes)
+        configs, routes = as_board_image(configs, routes)
         self.n_chips = c = len(configs)
-        self._fabric = _fabric_spec(self._fabric_arg, c)
-        _check_board(self._fabric_arg, configs, routes)
+        self._fabric = fabric_spec(self._fabric_arg, c)
+        check_board(self._fabric_arg, configs, routes)
         self.configs = [cfg.copy() for cfg in configs]
         coeffs = [chip_coefficients(cfg, ideal=self.ideal) for cfg in configs]
         self._rows = build_rows(coeffs)
@@ -175,7 +134,7 @@ class Board:
         self._link_buckets = TokenBuckets(self._fabric.link_rate, self._fabric.link_depth)
         self._input_limited = bool((self._fabric.input_rate >= 0).any())
 
-        _check_routes(routes, c, self._rows.source)
+        check_routes(routes, c, self._rows.source)
         src_chip, dst_chip = routes["src_chip"].astype(np.int64), routes["dst_chip"].astype(np.int64)
         unreachable = self._paths[src_chip, dst_chip, 0] == -2
         if unreachable.any():
@@ -183,7 +142,7 @@ class Board:
             raise ConfigError(f"routes[{i}]: chip {int(dst_chip[i])} cannot be reached from chip "
                               f"{int(src_chip[i])} over the board's links")
         self.routes = routes.copy()
-        self._out_rows, self._out_pid = _output_targets(self._rows.source, c, routes, self._paths)
+        self._out_rows, self._out_pid = output_targets(self._rows.source, c, routes, self._paths)
         self._has_routes = len(routes) > 0
         self._readout = np.stack([cfg.readout.astype(np.int64) for cfg in configs])
         connected = self._readout != NO_READOUT
@@ -351,7 +310,7 @@ class Board:
                 sst.check()
         self.cycle = end
 
-        events = _output_events(out_t, out_n)
+        events = output_events(out_t, out_n)
         counters["output"] += events.size
         traces = np.full((n_cycles, self.n_chips * READOUT_CHANNELS_PER_CHIP), -1, dtype=np.int64)
         traces[:, self._trace_cols] = trace_buf
@@ -496,83 +455,3 @@ class Board:
                         self._link_queue.setdefault(c, []).append((g_pid[sel], g_hop[sel], g_t[sel], g_row[sel]))
 
 
-def _feedback_targets(source: np.ndarray, n_chips: int) -> np.ndarray:
-    """For every neuron, the (up to two) global rows its spikes feed back to; -1 = none."""
-    n = np.arange(n_chips * NEURONS_PER_CHIP)
-    chip, local = n // NEURONS_PER_CHIP, n % NEURONS_PER_CHIP
-    block, col = local // NEURONS_PER_BLOCK, local % NEURONS_PER_BLOCK
-    same = chip * ROWS_PER_CHIP + block * ROWS_PER_BLOCK + col
-    other = chip * ROWS_PER_CHIP + (1 - block) * ROWS_PER_BLOCK + (col ^ 1)
-    out = np.stack([np.where(source[same] == ROW_SOURCE.FEEDBACK_SAME, same, -1),
-                    np.where(source[other] == ROW_SOURCE.FEEDBACK_OTHER, other, -1)], axis=1)
-    return out
-
-
-def _output_targets(source: np.ndarray, n_chips: int, routes: np.ndarray,
-                    paths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per neuron: destination rows (feedback, then routes; -1 padded) and path ids.
-
-    A path id is ``src_chip * n_chips + dst_chip`` for a route over links, -1 for
-    a route inside one chip and -2 for a feedback row.
-    """
-    feedback = _feedback_targets(source, n_chips)
-    n = feedback.shape[0]
-    src_chip = routes["src_chip"].astype(np.int64)
-    src = src_chip * NEURONS_PER_CHIP + routes["src_neuron"].astype(np.int64)
-    order = np.argsort(src, kind="stable")
-    src, src_chip = src[order], src_chip[order]
-    dst_chip, dst_row = routes["dst_chip"].astype(np.int64)[order], routes["dst_row"].astype(np.int64)[order]
-    counts = np.bincount(src, minlength=n)
-    width = 2 + int(counts.max(initial=0))
-    rows = np.full((n, width), -1, dtype=np.int64)
-    pid = np.full((n, width), -1, dtype=np.int64)
-    pid[:, :2] = -2
-    rows[:, :2] = feedback
-    if src.size:
-        first = np.concatenate([[0], np.cumsum(counts)])[src]
-        col = 2 + np.arange(src.size) - first
-        rows[src, col] = dst_chip * ROWS_PER_CHIP + dst_row
-        via_links = paths[src_chip, dst_chip, 0] >= 0
-        pid[src, col] = np.where(via_links, src_chip * n_chips + dst_chip, -1)
-    return rows, pid
-
-
-def _output_events(ticks: list[np.ndarray], neurons: list[np.ndarray]) -> np.ndarray:
-    if not ticks:
-        return np.zeros(0, dtype=EVENT_DTYPE)
-    t, n = np.concatenate(ticks), np.concatenate(neurons)
-    order = np.lexsort((n, t))
-    ev = np.empty(t.size, dtype=EVENT_DTYPE)
-    ev["t"] = t[order]
-    ev["chip"] = n[order] // NEURONS_PER_CHIP
-    ev["addr"] = n[order] % NEURONS_PER_CHIP
-    return ev
-
-
-def _check_board(spec: object | None, configs: list[ChipConfig], routes: np.ndarray) -> None:
-    """With a BoardSpec: serials must match the board's chips, router tables must not overflow."""
-    from firmware_io.board import BoardSpec
-    if not isinstance(spec, BoardSpec):
-        return
-    for i, (cfg, chip) in enumerate(zip(configs, spec.chips)):
-        if cfg.serial != chip.serial:
-            raise ConfigError(f"configs[{i}].serial: value {cfg.serial:#x} differs from chip {i} of board "
-                              f"{spec.name!r} (serial {chip.serial:#x}); a configuration is made for one chip")
-    used = spec.router_entries_used(routes)
-    capacity = np.array([chip.router_entries for chip in spec.chips])
-    over = used > capacity
-    if over.any():
-        i = int(np.argmax(over))
-        raise ConfigError(f"routes: chip {i} needs {int(used[i])} router entries; board {spec.name!r} "
-                          f"has {int(capacity[i])}")
-
-
-def _fabric_spec(arg: object | None, n_chips: int) -> FabricSpec:
-    if arg is None:
-        return FabricSpec.crossbar(n_chips)
-    if isinstance(arg, FabricSpec):
-        if arg.n_chips != n_chips:
-            raise ValueError(f"fabric describes {arg.n_chips} chips but {n_chips} configurations were loaded")
-        return arg
-    from .board_spec_adapter import fabric_from_board_spec
-    return fabric_from_board_spec(arg, n_chips)

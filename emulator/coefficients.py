@@ -46,7 +46,6 @@ from firmware_io.constants import (
     ROW_SOURCE,
     ROWS_PER_BLOCK,
     SIGN,
-    TICK_BIO_MS,
 )
 from firmware_io.mismatch import ChipMismatch, chip_physics
 from firmware_io import units

@@ -34,7 +34,7 @@ from firmware_io.constants import (
 )
 from firmware_io.mismatch import ChipMismatch, chip_physics
 
-from .board import _feedback_targets
+from .board_setup import feedback_targets
 
 
 @dataclass(frozen=True, eq=False)
@@ -123,7 +123,7 @@ class ReferenceBoard:
         trace = np.zeros(r_total)          # per-row conductance trace at F * w = 1
         stp = np.zeros(r_total)
         until = np.full(n, -(1 << 40), dtype=np.int64)
-        feedback = _feedback_targets(self.row_source, len(self.configs))
+        feedback = feedback_targets(self.row_source, len(self.configs))
         order = np.argsort(row_ticks, kind="stable")
         ev_rows, ev_ticks = np.asarray(row_events)[order], np.asarray(row_ticks)[order]
         queue: dict[int, list[tuple[int, int]]] = {}

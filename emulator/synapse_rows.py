@@ -51,7 +51,7 @@ from firmware_io.constants import (
     STP_MODES,
 )
 
-from .arithmetic import DECAY_FRAC_BITS, G_MAX, STP_FRAC_BITS, STP_MAX, check_width
+from .arithmetic import G_MAX, STP_FRAC_BITS, STP_MAX, check_width, decay_floor
 from .coefficients import SYN_GAIN_FRAC_BITS, ChipCoefficients
 
 #: Total fraction bits dropped when a row event is turned into a register increment.
@@ -199,15 +199,13 @@ def deliver(rows: RowArrays, state: RowState, ev_rows: np.ndarray, ev_ticks: np.
 
 def decay_conductances(rows: RowArrays, state: RowState) -> None:
     """One cycle of decay of every conductance register."""
-    np.multiply(state.g, rows.slot_decay, out=state.g)
-    np.right_shift(state.g, DECAY_FRAC_BITS, out=state.g)
+    decay_floor(state.g, rows.slot_decay, out=state.g)
 
 
 def decay_stp(rows: RowArrays, state: RowState) -> None:
     """One cycle of decay of the STP states (rows without STP have multiplier 0 and stay 0)."""
     if rows.stp_rows.size:
-        np.multiply(state.stp, rows.stp_decay, out=state.stp)
-        np.right_shift(state.stp, DECAY_FRAC_BITS, out=state.stp)
+        decay_floor(state.stp, rows.stp_decay, out=state.stp)
 
 
 __all__ = ["RowArrays", "RowState", "build_rows", "deliver", "decay_conductances", "decay_stp",

@@ -7,15 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from emulator.arithmetic import (
-    V_FRAC_BITS,
-    V_MAX,
-    decay_floor,
-    decay_multiplier,
-    floor_shift,
-    power_table,
-    round_shift,
-)
+from emulator.arithmetic import V_FRAC_BITS, V_MAX, decay_floor, power_table, round_shift
 from emulator.coefficients import (
     chip_coefficients,
     conductance_register,
@@ -31,12 +23,11 @@ from firmware_io.chip_config import ChipConfig
 def test_round_shift_rounds_half_up_also_for_negatives():
     x = np.array([5, 6, 7, -5, -6, -7])        # / 4 = 1.25 1.5 1.75 -1.25 -1.5 -1.75
     assert round_shift(x, 2).tolist() == [1, 2, 2, -1, -1, -2]
-    assert floor_shift(x, 2).tolist() == [1, 1, 1, -2, -2, -2]
 
 
 def test_floor_decay_reaches_zero():
     # floor(x * D / 2**24) < x for x >= 1 and D < 2**24: every register empties
-    d = decay_multiplier(50, 1)                 # tau = 50 steps
+    d = int(decay_register(np.array([5.0]))[0])  # tau = 50 cycles
     x = np.array([1 << 26], dtype=np.int64)
     steps = 0
     while x[0]:
@@ -46,14 +37,9 @@ def test_floor_decay_reaches_zero():
     assert 0 < steps <= 902
 
 
-def test_decay_multiplier_matches_exp():
-    # round(2**24 * exp(-0.1 / 5)) = round(16445004.86) = 16445005
-    assert decay_multiplier(5, 1, 1, 10) == 16445005
-    assert decay_multiplier(0, 1) == 0
-
-
 def test_power_table_is_exact_to_one_lsb():
-    d = decay_multiplier(6400, 1, frac_bits=30)   # per-tick decay of a 20 ms window
+    from decimal import Decimal
+    d = int(decay_register(np.array([20.0]), Decimal("0.003125"), 30)[0])   # per tick, 20 ms
     table = power_table(d, 5000, 1024, 30)
     exact = 1024 * np.exp(-np.arange(5000) / 6400.0)
     assert table[0] == 1024
