@@ -221,6 +221,9 @@ class NestBackend:
         target = int(self.grid.steps(t))
         if target > self._user_steps:
             kernel_target = target + self._lookahead
+            for built in self.populations:
+                built.builder.before_run(built, self._params[built.spec.index], kernel_target,
+                                         self.context)
             nest.Simulate(float(self.grid.ms(kernel_target - self._kernel_steps)))
             self._kernel_steps = kernel_target
             self._user_steps = target

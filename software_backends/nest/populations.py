@@ -21,7 +21,8 @@ from pynn_hw.errors import (InvalidParameterValueError, NoModelAvailableError,
 from pynn_hw.network import PopulationSpec
 
 from software_backends.nest.cells import CELL_MODELS, READ_ONLY_STATE
-from software_backends.nest.sources import SOURCE_MODELS, UNSUPPORTED_SOURCES, SourceContext
+from software_backends.nest.inh_gamma import InhGammaTrains
+from software_backends.nest.sources import SOURCE_MODELS, Playback, SourceContext
 from software_backends.nest.translation import CellModel, Translated, translate
 
 
@@ -39,6 +40,7 @@ class BuiltPopulation:
     model: str
     nodes: nest.NodeCollection
     generators: nest.NodeCollection | None = None
+    trains: InhGammaTrains | None = None
     first_id: int = field(init=False, default=0)
 
     def __post_init__(self) -> None:
@@ -87,6 +89,10 @@ def _sorted(cells: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 class NeuronBuilder:
     """Creates and updates neurons from a :class:`CellModel` table."""
+
+    def before_run(self, built: BuiltPopulation, params: dict[str, np.ndarray],
+                   until_steps: int, context: SourceContext) -> None:
+        """Nothing to prepare: neurons need no input drawn ahead."""
 
     def __init__(self, table: CellModel, read_only: frozenset[str] = frozenset()) -> None:
         self.table = table
@@ -173,9 +179,10 @@ class SourceBuilder:
     def create(self, spec: PopulationSpec, params: dict[str, np.ndarray],
                initial: dict[str, np.ndarray], context: SourceContext) -> BuiltPopulation:
         generator = self.model.model_name(context.precise)
-        if self.model.windowed:
+        playback = self.model.playback
+        if playback is Playback.GENERATOR:
             values = translate(self.model.all_rules(context), params, spec.size)
-        else:   # spike arrays
+        else:
             values = Translated(scalars={"precise_times": context.precise})
         generators = _create(generator, spec.size, values.scalars)
         values.scalars = {}
@@ -186,26 +193,49 @@ class SourceBuilder:
             nest.Connect(generators, parrots, "one_to_one",
                          {"synapse_model": "static_synapse", "delay": context.parrot_delay})
         built = BuiltPopulation(spec, self, generator, parrots, generators)
-        if not self.model.windowed:
+        if playback is Playback.ARRAY:
             self.set_parameters(built, np.arange(spec.size), "spike_times", params, context, 0.0)
+        elif playback is Playback.DRAWN:
+            delay_steps = int(context.grid.steps(context.parrot_delay))
+            built.trains = InhGammaTrains(spec.size, context.grid,
+                                          [int(nest.rng_seed), spec.index], delay_steps + 1)
         return built
 
     def set_parameters(self, built: BuiltPopulation, cells: np.ndarray, name: str,
                        params: dict[str, np.ndarray], context: SourceContext,
                        kernel_time: float) -> None:
         cells = np.sort(np.asarray(cells, dtype=np.int64))
-        if not self.model.windowed:
+        if name not in params:
+            raise NonExistentParameterError(name, built.spec.celltype.__name__, params)
+        playback = self.model.playback
+        if playback is Playback.ARRAY:
             times = np.broadcast_to(np.asarray(params["spike_times"], dtype=object),
                                     (built.spec.size,))[cells]
             _apply(_node_subset(built.generators, cells),
                    _spike_times(built.spec.label, times, context, kernel_time))
+        elif playback is Playback.GENERATOR:
+            rules = tuple(r for r in self.model.all_rules(context) if name in r.inputs)
+            _apply(_node_subset(built.generators, cells),
+                   translate(rules, _subset(params, cells), cells.size))
+        # drawn trains read the parameters when the next spikes are drawn
+
+    def before_run(self, built: BuiltPopulation, params: dict[str, np.ndarray],
+                   until_steps: int, context: SourceContext) -> None:
+        """Hand the generators the drawn spikes that NEST will emit up to ``until_steps``
+        (user time one step later, after the generator -> parrot delay)."""
+        if built.trains is None:
             return
-        rules = tuple(r for r in self.model.all_rules(context) if name in r.inputs)
-        if not rules:
-            raise NonExistentParameterError(name, built.spec.celltype.__name__,
-                                            built.spec.parameters)
-        _apply(_node_subset(built.generators, cells),
-               translate(rules, _subset(params, cells), cells.size))
+        delay_steps = int(context.grid.steps(context.parrot_delay))
+        cells, times = built.trains.draw(params, until_steps + delay_steps)
+        times = times - context.parrot_delay
+        if cells.size == 0:
+            return
+        order = np.lexsort((times, cells))
+        cells, times = cells[order], times[order]
+        targets, starts = np.unique(cells, return_index=True)
+        per_cell = np.split(times, starts[1:])
+        _apply(_node_subset(built.generators, targets),
+               Translated(per_cell=[{"spike_times": chunk.tolist()} for chunk in per_cell]))
 
     def set_state(self, built: BuiltPopulation, cells: np.ndarray, name: str,
                   values: np.ndarray) -> None:
@@ -257,9 +287,6 @@ def builder_for(celltype: type) -> NeuronBuilder | SourceBuilder:
             return NeuronBuilder(CELL_MODELS[cls], READ_ONLY_STATE.get(cls, frozenset()))
         if cls in SOURCE_MODELS:
             return SourceBuilder(cls)
-        if cls in UNSUPPORTED_SOURCES:
-            raise NoModelAvailableError(f"{celltype.__name__} is not available on NEST: "
-                                        f"{UNSUPPORTED_SOURCES[cls]}")
     raise NoModelAvailableError(
         f"the NEST backend has no model for {celltype.__name__}; available: "
         f"{', '.join(c.__name__ for c in [*CELL_MODELS, *SOURCE_MODELS])}")
@@ -271,5 +298,4 @@ def describe_support() -> dict[str, Any]:
                            for cls, m in CELL_MODELS.items()}
     out.update({cls.__name__: (m.generator, m.precise_generator)
                 for cls, m in SOURCE_MODELS.items()})
-    out.update({cls.__name__: None for cls in UNSUPPORTED_SOURCES})
     return out

@@ -12,11 +12,14 @@ only occur after ``shift`` ms (2 dt for grid-based generators).
 Spike arrays use parrots too (NEST wants one synapse model for all connections
 leaving a device, and each projection has its own model): the generator fires
 ``delay`` ms before each spike time, so spikes before ``delay + dt`` are moved there.
+Inhomogeneous gamma trains, which NEST lacks, are drawn by the backend
+(:mod:`software_backends.nest.inh_gamma`) and played like spike arrays.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 import numpy as np
 
@@ -36,6 +39,14 @@ class SourceContext:
     precise: bool
 
 
+class Playback(Enum):
+    """Where a source's spikes come from."""
+
+    GENERATOR = "a NEST generator with its own parameters"
+    ARRAY = "given spike times"
+    DRAWN = "spike times drawn by the backend before each run"
+
+
 @dataclass(frozen=True)
 class SourceModel:
     """A spike source as a NEST generator (plus parrot neurons when random).
@@ -49,15 +60,15 @@ class SourceModel:
         grid-based generators do, the precise Poisson generator does not).
     rules
         Rules of the generator parameters other than the time window.
-    windowed
-        Whether the source has ``start``/``duration``.
+    playback
+        Where the spikes come from; only generators take ``rules`` and a window.
     """
 
     generator: str
     precise_generator: str
     grid_stamped: bool
     rules: tuple[Rule, ...]
-    windowed: bool = True
+    playback: Playback = Playback.GENERATOR
 
     def model_name(self, precise: bool) -> str:
         return self.precise_generator if precise else self.generator
@@ -68,7 +79,7 @@ class SourceModel:
         return context.parrot_delay + (context.grid.dt if stamped else 0.0)
 
     def all_rules(self, context: SourceContext) -> tuple[Rule, ...]:
-        if not self.windowed:
+        if self.playback is not Playback.GENERATOR:
             return self.rules
         shift = self.shift(context)
         grid = context.grid
@@ -106,11 +117,7 @@ SOURCE_MODELS: dict[type, SourceModel] = {
         (computed("gamma_shape", ("alpha",), _gamma_shape),
          computed("rate", ("alpha", "beta"), lambda alpha, beta: beta / alpha))),
     std.SpikeSourceArray: SourceModel(
-        "spike_generator", "spike_generator", True, (), windowed=False),
-}
-
-#: Standard sources that NEST cannot provide, with the reason.
-UNSUPPORTED_SOURCES: dict[type, str] = {
-    std.SpikeSourceInhGamma: "NEST 3 has no inh_gamma_generator (it was an extension "
-                             "module of NEST 2)",
+        "spike_generator", "spike_generator", True, (), Playback.ARRAY),
+    std.SpikeSourceInhGamma: SourceModel(
+        "spike_generator", "spike_generator", True, (), Playback.DRAWN),
 }

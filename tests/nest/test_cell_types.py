@@ -29,9 +29,12 @@ def test_records_every_recordable_starting_from_the_initial_values(net, celltype
         assert signal.values[0] == pytest.approx([initial, initial]), var
 
 
-def test_every_standard_neuron_has_a_nest_model():
+def test_every_standard_cell_type_has_a_nest_model():
+    from software_backends.nest.sources import SOURCE_MODELS
     neurons = [cls for cls in std.STANDARD_CELL_TYPES if not cls.is_source]
+    sources = [cls for cls in std.STANDARD_CELL_TYPES if cls.is_source]
     assert set(neurons) == set(CELL_MODELS)
+    assert set(sources) == set(SOURCE_MODELS)
 
 
 @pytest.mark.parametrize("celltype", NEURONS, ids=lambda cls: cls.__name__)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pynn_hw.errors import NoModelAvailableError, RoundingWarning
+from pynn_hw.errors import RoundingWarning
 from pynn_hw.parameters import Sequence
 from pynn_hw.standardmodels import cells as std
 
@@ -139,8 +139,49 @@ def test_gamma_shape_must_be_whole(net):
         builder.build()
 
 
-def test_inhomogeneous_gamma_is_refused_with_the_reason(net):
-    builder = net()
-    builder.population(std.SpikeSourceInhGamma, 1)
-    with pytest.raises(NoModelAvailableError, match="inh_gamma_generator"):
-        builder.build()
+def test_inhomogeneous_gamma_with_constant_parameters_is_a_gamma_process(net):
+    # a = 4, b = 5 ms: rate 1 / (a b) = 50 Hz, ISI CV = 1/sqrt(4) = 0.5 (the grid
+    # adds a little variance); 100 cells x 2 s -> 10000 spikes expected
+    builder = net(rng_seed=8)
+    builder.population(std.SpikeSourceInhGamma, 100, record={"spikes": "all"},
+                       a=Sequence([4.0]), b=Sequence([0.005]), tbins=Sequence([0.0]))
+    backend = builder.build()
+    for t in (500.0, 1234.5, 2000.0):   # drawn run by run
+        backend.run_until(t)
+    spikes = backend.get_spikes(0, clear=False)
+    assert abs(spikes.times.size - 10000) < 400
+    _, cv = _isi_stats(spikes, 100)
+    assert cv == pytest.approx(0.5, abs=0.05)
+    assert spikes.times.min() >= 0.2 - 1e-9
+
+
+def test_inhomogeneous_gamma_follows_its_bins_and_window(net):
+    # 20 Hz Poisson (a = 1, b = 0.05 s) from 100 ms, 100 Hz from 600 ms; stop at 900 ms
+    builder = net(rng_seed=9)
+    builder.population(std.SpikeSourceInhGamma, 200, record={"spikes": "all"},
+                       a=Sequence([1.0, 1.0]), b=Sequence([0.05, 0.01]),
+                       tbins=Sequence([100.0, 600.0]), start=0.0, duration=900.0)
+    backend = builder.build()
+    backend.run_until(1000.0)
+    times = backend.get_spikes(0, clear=False).times
+    assert times.min() > 100.0 and times.max() <= 900.0 + 1e-9
+    # expected 200 x 0.5 s x 20 Hz = 2000 and 200 x 0.3 s x 100 Hz = 6000 spikes
+    assert abs(np.sum(times <= 600.0) - 2000) < 4 * np.sqrt(2000)
+    assert abs(np.sum(times > 600.0) - 6000) < 4 * np.sqrt(6000)
+
+
+def test_inhomogeneous_gamma_is_reproducible_and_new_after_reset(net):
+    runs = []
+    for _ in range(2):
+        builder = net(rng_seed=10)
+        builder.population(std.SpikeSourceInhGamma, 5, record={"spikes": "all"},
+                           a=Sequence([2.0]), b=Sequence([0.01]))
+        backend = builder.build()
+        backend.run_until(300.0)
+        runs.append(backend.get_spikes(0, clear=True))
+        backend.reset()
+        backend.run_until(300.0)
+        runs.append(backend.get_spikes(0, clear=True))
+        backend.end()
+    np.testing.assert_array_equal(runs[0].times, runs[2].times)
+    assert not np.array_equal(runs[0].times, runs[1].times)
