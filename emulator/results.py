@@ -38,6 +38,10 @@ class DropCounts:
         z = lambda n: np.zeros(n, dtype=np.int64)  # noqa: E731
         return cls(z(n_chips), z(n_chips), z(n_chips), z(n_links))
 
+    def lost_input(self) -> np.ndarray:
+        """Input events each chip lost (port overflow, late, not EXTERNAL): the LOST report."""
+        return self.input_bandwidth + self.not_external + self.late
+
     def total(self) -> int:
         """All dropped events."""
         return int(self.input_bandwidth.sum() + self.not_external.sum() + self.late.sum()

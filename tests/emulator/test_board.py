@@ -108,6 +108,7 @@ def test_invalid_events_raise_and_late_or_misaddressed_are_counted(chip_factory,
     assert r.dropped.not_external.tolist() == [1]
     assert r.row_events == 1
     assert b.status().dropped.total() == 2
+    assert r.dropped.lost_input().tolist() == [2]
 
 
 def test_events_beyond_the_run_stay_queued(chip_factory, ev):
