@@ -39,7 +39,7 @@ from software_backends.nest.populations import BuiltPopulation, NeuronBuilder, b
 from software_backends.nest.projections import (BuiltProjection, connect, get_parameter,
                                                 set_parameter)
 from software_backends.nest.recording import SignalBuffer, SpikeBuffer
-from software_backends.nest.sources import SourceContext
+from software_backends.nest.sources import BuildContext
 
 
 @dataclass
@@ -103,7 +103,7 @@ class NestBackend:
                            if np.size(s["delay"])])
         kernel.claim(self, self.options, grid, self.device_delay,
                      float(grid.to_grid_ms(max_delay)), self._segment)
-        self.context = SourceContext(grid, self.device_delay, self.options.precise)
+        self.context = BuildContext(grid, self.device_delay, self.options.precise)
         builders = [builder_for(p.celltype) for p in network.populations]
         self.populations: list[BuiltPopulation] = [
             b.create(p, self._params[p.index], self._initial[p.index], self.context)

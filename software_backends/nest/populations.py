@@ -1,10 +1,10 @@
-"""Build functions of populations, looked up by the standard cell class.
+"""Builders of populations, looked up by the standard cell class.
 
-``REGISTRY`` maps every standard cell type NEST supports to one builder: neurons
-(:class:`NeuronBuilder`, driven by a :class:`CellModel` table), random spike sources
-(generator + parrot) and spike arrays (:class:`SourceBuilder`). A builder creates
-the NEST nodes of a population and later changes their parameters and state, each
-with one vectorised NEST call per parameter group.
+:func:`builder_for` finds a cell class in the registries ``CELL_MODELS`` (neurons,
+built by :class:`NeuronBuilder` from their translation table) and ``SOURCE_MODELS``
+(spike sources, built by :class:`SourceBuilder` as generator + parrot). A builder
+creates the NEST nodes of a population and later changes their parameters and
+state, with one vectorised NEST call per parameter group.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pynn_hw.network import PopulationSpec
 
 from software_backends.nest.cells import CELL_MODELS, READ_ONLY_STATE
 from software_backends.nest.inh_gamma import InhGammaTrains
-from software_backends.nest.sources import SOURCE_MODELS, Playback, SourceContext
+from software_backends.nest.sources import SOURCE_MODELS, Playback, BuildContext
 from software_backends.nest.translation import CellModel, Translated, translate
 
 
@@ -30,9 +30,10 @@ from software_backends.nest.translation import CellModel, Translated, translate
 class BuiltPopulation:
     """The NEST nodes of one population.
 
-    ``nodes`` are the cells (neurons, parrots, or spike generators of spike arrays):
-    they are connected and recorded. ``generators`` feed the parrots of random
-    sources. Ids of ``nodes`` are consecutive, starting at ``first_id``.
+    ``nodes`` are the cells (neurons, or the parrots of spike sources): they are
+    connected and recorded. ``generators`` feed the parrots; ``trains`` draws the
+    spikes of sources NEST has no generator for. Ids of ``nodes`` are consecutive,
+    starting at ``first_id``.
     """
 
     spec: PopulationSpec
@@ -90,16 +91,16 @@ def _sorted(cells: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarr
 class NeuronBuilder:
     """Creates and updates neurons from a :class:`CellModel` table."""
 
-    def before_run(self, built: BuiltPopulation, params: dict[str, np.ndarray],
-                   until_steps: int, context: SourceContext) -> None:
-        """Nothing to prepare: neurons need no input drawn ahead."""
-
     def __init__(self, table: CellModel, read_only: frozenset[str] = frozenset()) -> None:
         self.table = table
         self.read_only = read_only
 
+    def before_run(self, built: BuiltPopulation, params: dict[str, np.ndarray],
+                   until_steps: int, context: BuildContext) -> None:
+        """Nothing to prepare: neurons need no input drawn ahead."""
+
     def create(self, spec: PopulationSpec, params: dict[str, np.ndarray],
-               initial: dict[str, np.ndarray], context: SourceContext) -> BuiltPopulation:
+               initial: dict[str, np.ndarray], context: BuildContext) -> BuiltPopulation:
         model = self.table.model_name(context.precise)
         values = translate(self.table.rules, params, spec.size)
         state = self._translate_state(spec, model, initial)
@@ -140,7 +141,7 @@ class NeuronBuilder:
         return variable.nest_name, variable.factor
 
     def set_parameters(self, built: BuiltPopulation, cells: np.ndarray, name: str,
-                       params: dict[str, np.ndarray], context: SourceContext,
+                       params: dict[str, np.ndarray], context: BuildContext,
                        kernel_time: float) -> None:
         rules = self.table.rules_using(name)
         if not rules:
@@ -177,7 +178,7 @@ class SourceBuilder:
         self.model = SOURCE_MODELS[cls]
 
     def create(self, spec: PopulationSpec, params: dict[str, np.ndarray],
-               initial: dict[str, np.ndarray], context: SourceContext) -> BuiltPopulation:
+               initial: dict[str, np.ndarray], context: BuildContext) -> BuiltPopulation:
         generator = self.model.model_name(context.precise)
         playback = self.model.playback
         if playback is Playback.GENERATOR:
@@ -202,7 +203,7 @@ class SourceBuilder:
         return built
 
     def set_parameters(self, built: BuiltPopulation, cells: np.ndarray, name: str,
-                       params: dict[str, np.ndarray], context: SourceContext,
+                       params: dict[str, np.ndarray], context: BuildContext,
                        kernel_time: float) -> None:
         cells = np.sort(np.asarray(cells, dtype=np.int64))
         if name not in params:
@@ -220,7 +221,7 @@ class SourceBuilder:
         # drawn trains read the parameters when the next spikes are drawn
 
     def before_run(self, built: BuiltPopulation, params: dict[str, np.ndarray],
-                   until_steps: int, context: SourceContext) -> None:
+                   until_steps: int, context: BuildContext) -> None:
         """Hand the generators the drawn spikes that NEST will emit up to ``until_steps``
         (user time one step later, after the generator -> parrot delay)."""
         if built.trains is None:
@@ -246,7 +247,7 @@ class SourceBuilder:
                                         ["spikes"])
 
 
-def _spike_times(label: str, per_cell: np.ndarray, context: SourceContext,
+def _spike_times(label: str, per_cell: np.ndarray, context: BuildContext,
                  kernel_time: float) -> Translated:
     """``spike_times`` of the spike generators that drive the parrots of a spike
     array: ``parrot_delay`` earlier, on the grid (unless precise), after the first

@@ -31,8 +31,9 @@ from software_backends.nest.translation import Rule, computed, scaled
 
 
 @dataclass(frozen=True)
-class SourceContext:
-    """What the timing of a source depends on."""
+class BuildContext:
+    """Settings every builder needs: the grid, the delay of device connections
+    (generator -> parrot), and whether precise spike timing is used."""
 
     grid: Grid
     parrot_delay: float
@@ -73,12 +74,12 @@ class SourceModel:
     def model_name(self, precise: bool) -> str:
         return self.precise_generator if precise else self.generator
 
-    def shift(self, context: SourceContext) -> float:
+    def shift(self, context: BuildContext) -> float:
         """How much earlier than the PyNN window the generator window opens (ms)."""
         stamped = self.grid_stamped or not context.precise
         return context.parrot_delay + (context.grid.dt if stamped else 0.0)
 
-    def all_rules(self, context: SourceContext) -> tuple[Rule, ...]:
+    def all_rules(self, context: BuildContext) -> tuple[Rule, ...]:
         if self.playback is not Playback.GENERATOR:
             return self.rules
         shift = self.shift(context)
