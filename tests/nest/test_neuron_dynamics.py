@@ -101,6 +101,22 @@ def test_psp_of_current_based_exponential_synapse(net, precision):
     assert signal.values[:, 0].max() + 65.0 == pytest.approx(peak, abs=2e-3)
 
 
+def test_psp_of_an_off_grid_spike_with_precise_timing(net):
+    # off-grid spike at 2.03 ms, delay 1.5 ms: the current starts at 3.53 ms exactly
+    builder = net(spike_precision="off_grid")
+    src = builder.population(std.SpikeSourceArray, 1, record={"spikes": "all"},
+                             spike_times=Sequence([2.03]))
+    cell = builder.population(std.IF_curr_exp, 1, record={"v": "all"}, tau_m=20.0, cm=0.25,
+                              tau_syn_E=2.0, v_rest=-65.0, v_thresh=0.0)
+    builder.projection(src, cell, [0], [0], 0.5, 1.5)
+    backend = builder.build()
+    backend.run_until(20.0)
+    np.testing.assert_allclose(backend.get_spikes(src, clear=False).times, [2.03])
+    v = backend.get_signal(cell, "v", clear=False).values[:, 0]
+    t = np.arange(v.size) * DT
+    np.testing.assert_allclose(v, -65.0 + psp_exp(t - 3.53, 0.5, 0.25, 20.0, 2.0), atol=1e-9)
+
+
 def test_conductance_is_recorded_in_microsiemens(net):
     # a 0.012 uS synapse: g_ex jumps to 0.012 uS at arrival (2.0 + 1.0 ms), then
     # decays with tau_syn_E = 4 ms
