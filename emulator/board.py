@@ -8,7 +8,8 @@ Order of work inside cycle ``k`` (this order is part of the bit-accurate model):
    arriving in cycle ``k`` compete for the chip's input port (in time-stamp
    order; ties: host events first);
 3. all row events of cycle ``k`` (host, routed, feedback) are delivered:
-   STP factors, conductance increments, STDP acausal accumulation;
+   STP factors, conductance increments, STDP acausal pairing (the STDP
+   pairings are evaluated when a row is swept, see :mod:`emulator.stdp`);
 4. membrane update, threshold, reset (:mod:`emulator.neuron`);
 5. conductance registers and STP states decay by one cycle;
 6. spikes become output events, feedback events (tick + 32 to the feedback
@@ -26,8 +27,6 @@ from typing import ClassVar
 import numpy as np
 
 from firmware_io.chip_config import ChipConfig
-from firmware_io.errors import ConfigError
-from firmware_io.image import BoardImage
 from firmware_io.constants import (
     BLOCKS_PER_CHIP,
     NEURONS_PER_BLOCK,
@@ -39,18 +38,17 @@ from firmware_io.constants import (
     ROWS_PER_CHIP,
     TICKS_PER_CYCLE,
 )
+from firmware_io.errors import ConfigError
+from firmware_io.image import BoardImage
 from firmware_io.packets import EVENT_DTYPE
 
 from . import stdp as stdp_mod
+from .board_setup import as_board_image, check_board, check_routes, fabric_spec, output_events, output_targets
 from .coefficients import chip_coefficients
 from .network_fabric import OUTPUT_LATENCY_TICKS, TokenBuckets
 from .neuron import NeuronState, build_neurons, membrane_step
 from .results import BoardStatus, DropCounts, RunResult
 from .synapse_rows import RowState, build_rows, decay_conductances, decay_stp, deliver
-from .board_setup import as_board_image, check_board, check_routes, fabric_spec, output_events, output_targets
-
-_EMPTY = np.zeros(0, dtype=np.int64)
-
 
 class InvalidEventError(ValueError):
     """An input event names a chip or row that does not exist on the board."""
