@@ -105,3 +105,45 @@ def test_input_port_overflow_is_counted(chip_factory, ev):
     assert r.dropped.input_bandwidth.sum() + r.row_events == times.size
     # cycle 5: 3 pass (full bucket), 7 dropped; afterwards 0.5 per cycle: every other passes
     assert r.dropped.input_bandwidth[0] == 7 + 12
+
+
+def _board_4x4():
+    import firmware_io
+    from pathlib import Path
+    from firmware_io.board import BoardSpec
+    return BoardSpec.load(Path(firmware_io.__path__[0]) / "boards" / "board_4x4.toml")
+
+
+def test_board_spec_paths_and_delays(chip_factory, ev):
+    # chip 0 at (0, 0) to chip 5 at (1, 1): two hops of 2 cycles (64 ticks) each on the torus
+    spec = _board_4x4()
+    assert len(spec.path(0, 5)) == 2
+    cfgs = [chip_factory(serial=int(s), ext_rows=(200, 201, 202, 203, 300)) for s in spec.serials]
+    routes = np.zeros(1, dtype=ROUTE_DTYPE)
+    routes[0] = (0, 0, 5, 300)
+    b = Board(spec, ideal=True)
+    b.load(cfgs, routes)
+    times = np.repeat(np.arange(20) * 32, 4)
+    r = b.run(40, ev(times, np.tile([200, 201, 202, 203], 20)))
+    first = int(r.output_events[(r.output_events["chip"] == 0) & (r.output_events["addr"] == 0)]["t"][0])
+    arrival = (first + 32 + 2 * 64) // 32
+    trace = r.traces[:, 5, 2]                     # chip 5, channel 2 = neuron 192 (row 300's block)
+    assert np.all(trace[:arrival] == 373 << 12) and trace[arrival] > 373 << 12
+    # the board's input ports (30,000 events/s bio = 3 per cycle, 256 buffered) passed everything
+    assert r.dropped.total() == 0
+
+
+def test_router_table_overflow_is_refused(chip_factory):
+    import dataclasses
+
+    import pytest
+
+    from firmware_io.errors import ConfigError
+    spec = _board_4x4()
+    small = dataclasses.replace(spec, chips=tuple(dataclasses.replace(c, router_entries=1) for c in spec.chips))
+    cfgs = [chip_factory(serial=int(s), ext_rows=(300,)) for s in spec.serials]
+    routes = np.zeros(2, dtype=ROUTE_DTYPE)
+    routes[0] = (0, 0, 1, 300)
+    routes[1] = (0, 1, 1, 300)                   # a second source neuron: 2 entries on chips 0 and 1
+    with pytest.raises(ConfigError, match="router entries"):
+        Board(small).load(cfgs, routes)
