@@ -318,7 +318,8 @@ class NestBackend:
         full[np.asarray(cells, dtype=np.int64)] = values
         self._initial[population][name] = full
         buffer = self.signals[population].get(name)
-        if buffer is not None:
+        if buffer is not None and self._user_steps == 0:
+            # before the first run the new value is also this segment's first sample
             buffer.initial = full.copy()
 
     # -- synapses --------------------------------------------------------------------
@@ -370,6 +371,8 @@ def _mask(cells: np.ndarray, size: int) -> np.ndarray:
 def _expand_any(values: np.ndarray, size: int) -> np.ndarray:
     """A writable full-length copy of a 0-d or per-cell value array (any dtype)."""
     values = np.asarray(values)
+    if values.dtype.kind in "iub":      # a later value need not be a whole number
+        values = values.astype(float)
     if values.ndim:
         return values.copy()
     out = np.empty(size, dtype=values.dtype)

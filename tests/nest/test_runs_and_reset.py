@@ -112,6 +112,21 @@ def test_reset_keeps_changes_and_restores_initial_values(net):
     assert v[-1, 0] > -60.0 and v[-1, 1] < -55.0
 
 
+def test_initialize_after_a_run_changes_the_next_segment_only(net):
+    builder = net()
+    builder.population(std.IF_curr_exp, 1, record={"v": "all"})
+    backend = builder.build()
+    backend.set_state(0, np.array([0]), "v", np.array([-60.0]))   # before any run
+    backend.run_until(2.0)
+    backend.set_state(0, np.array([0]), "v", np.array([-55.0]))
+    backend.run_until(4.0)
+    v = backend.get_signal(0, "v", clear=True).values[:, 0]
+    assert v[0] == -60.0 and v[20] < -60.0 and v[22] > -56.0
+    backend.reset()
+    backend.run_until(1.0)
+    assert backend.get_signal(0, "v", clear=True).values[0, 0] == -55.0
+
+
 def test_poisson_sources_give_a_new_realisation_after_reset(net):
     builder = net(rng_seed=11)
     builder.population(std.SpikeSourcePoisson, 5, record={"spikes": "all"}, rate=100.0)
