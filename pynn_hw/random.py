@@ -149,6 +149,29 @@ def _sample(gen: np.random.Generator, size: int, distribution: str,
             f"invalid parameters for distribution {distribution}({values}): {exc}") from None
 
 
+def _entropy_seed() -> int:
+    """A fresh seed from the operating system."""
+    return int(np.random.SeedSequence().entropy % (2**63))
+
+
+#: How a generator created with ``seed=None`` gets its seed: called with
+#: :func:`_entropy_seed`. Backends that run the script on several MPI processes
+#: replace it so that every process gets the same seed (see :func:`set_seed_source`).
+_seed_source: list[Callable[[Callable[[], int]], int]] = [lambda draw: draw()]
+
+
+def set_seed_source(source: Callable[[Callable[[], int]], int]) -> None:
+    """Decide how generators created with ``seed=None`` are seeded.
+
+    Parameters
+    ----------
+    source
+        Called with a function that draws a fresh seed; returns the seed to use
+        (e.g. rank 0's draw, broadcast to every MPI process).
+    """
+    _seed_source[0] = source
+
+
 #: numpy RandomState method names that old scripts call, and their Generator names.
 _RANDOMSTATE_NAMES = {"randint": "integers", "random_sample": "random", "rand": "random"}
 
@@ -175,7 +198,7 @@ class AbstractRNG:
 
     def __init__(self, seed: int | None = None, parallel_safe: bool = True) -> None:
         if seed is None:
-            seed = int(np.random.SeedSequence().entropy % (2**63))
+            seed = _seed_source[0](_entropy_seed)
         elif isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
             raise InvalidParameterValueError(
                 f"{type(self).__name__}.seed must be a non-negative integer or None "

@@ -1,0 +1,143 @@
+COMMENT
+Adaptive exponential integrate-and-fire neuron (Brette and Gerstner 2005) with
+conductance-based synapses, exponential (alpha = 0) or alpha-shaped (alpha = 1).
+
+  C v' = -g_leak (v - v_rest) + g_leak delta_T exp((v - v_thresh) / delta_T)
+         - w - I_syn + i_offset
+  tau_w w' = a (v - v_rest) - w
+
+A spike is emitted when v passes v_spike: v goes to v_reset, w grows by b and
+the membrane is held at v_reset for tau_refrac. delta_T = 0 removes the
+exponential term. Units: mV, ms, nA, uS (a is given in uS here).
+ENDCOMMENT
+
+NEURON {
+    POINT_PROCESS PynnHwAdex
+    NONSPECIFIC_CURRENT i
+    RANGE g_leak, v_rest, v_thresh, v_spike, v_reset, tau_refrac, i_offset, v_init
+    RANGE a, b, delta_T, tau_w, w0
+    RANGE tau_syn_E, tau_syn_I, e_rev_E, e_rev_I, alpha
+    RANGE syn_exc, syn_inh, syn_exc0, syn_inh0, w, refractory, g_clamp
+    THREADSAFE
+}
+
+UNITS {
+    (mV) = (millivolt)
+    (nA) = (nanoamp)
+    (uS) = (microsiemens)
+}
+
+PARAMETER {
+    g_leak = 0.03 (uS)
+    v_rest = -70.6 (mV)
+    v_thresh = -50.4 (mV)
+    v_spike = -40 (mV)
+    v_reset = -70.6 (mV)
+    tau_refrac = 0.1 (ms)
+    i_offset = 0 (nA)
+    v_init = -70.6 (mV)
+    a = 0.004 (uS)
+    b = 0.0805 (nA)
+    delta_T = 2 (mV)
+    tau_w = 144 (ms)
+    w0 = 0 (nA)
+    tau_syn_E = 5 (ms)
+    tau_syn_I = 5 (ms)
+    e_rev_E = 0 (mV)
+    e_rev_I = -80 (mV)
+    alpha = 0
+    syn_exc0 = 0
+    syn_inh0 = 0
+    g_clamp = 1e6 (uS)
+}
+
+ASSIGNED {
+    v (mV)
+    i (nA)
+    refractory
+}
+
+STATE {
+    rise_exc
+    rise_inh
+    syn_exc
+    syn_inh
+    w (nA)
+}
+
+INITIAL {
+    rise_exc = 0
+    rise_inh = 0
+    syn_exc = syn_exc0
+    syn_inh = syn_inh0
+    w = w0
+    refractory = 0
+    net_send(0, 3)
+}
+
+BREAKPOINT {
+    SOLVE kinetics METHOD cnexp
+    if (refractory) {
+        i = g_clamp * (v - v_reset)
+    } else {
+        i = g_leak * (v - v_rest) - spike_current(v) + w
+        i = i + syn_exc * (v - e_rev_E) + syn_inh * (v - e_rev_I) - i_offset
+    }
+}
+
+FUNCTION spike_current(v (mV)) (nA) {
+    LOCAL arg
+    if (delta_T > 0) {
+        arg = (v - v_thresh) / delta_T
+        : the membrane leaves the model's range once it passes v_spike; the cap
+        : only keeps one overshooting step finite
+        if (arg > 50) {
+            arg = 50
+        }
+        spike_current = g_leak * delta_T * exp(arg)
+    } else {
+        spike_current = 0
+    }
+}
+
+DERIVATIVE kinetics {
+    rise_exc' = -rise_exc / tau_syn_E
+    rise_inh' = -rise_inh / tau_syn_I
+    syn_exc' = rise_exc - syn_exc / tau_syn_E
+    syn_inh' = rise_inh - syn_inh / tau_syn_I
+    w' = (a * (v - v_rest) - w) / tau_w
+}
+
+NET_RECEIVE (weight, receptor) {
+    : NEURON zeroes extra NetCon arguments at initialisation unless told otherwise
+    INITIAL {
+        receptor = receptor
+    }
+    if (flag == 0) {
+        if (alpha) {
+            if (receptor == 0) {
+                rise_exc = rise_exc + weight * exp(1) / tau_syn_E
+            } else {
+                rise_inh = rise_inh + weight * exp(1) / tau_syn_I
+            }
+        } else {
+            if (receptor == 0) {
+                syn_exc = syn_exc + weight
+            } else {
+                syn_inh = syn_inh + weight
+            }
+        }
+    } else if (flag == 3) {
+        WATCH (v > v_spike) 1
+    } else if (flag == 1) {
+        if (refractory == 0) {
+            net_event(t)
+            refractory = 1
+            v = v_reset
+            w = w + b
+            net_send(tau_refrac, 2)
+        }
+    } else if (flag == 2) {
+        refractory = 0
+    }
+}

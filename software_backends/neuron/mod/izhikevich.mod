@@ -1,0 +1,72 @@
+COMMENT
+Izhikevich (2003) neuron:
+  v' = 0.04 v^2 + 5 v + 140 - u + I,   u' = a (b v - u)
+with v in mV, time in ms and I in mV/ms. As in the standard model, 1 nA of
+injected current counts as 1000 mV/ms: the section's capacitance is 1 pF, and
+this point process draws -C (0.04 v^2 + 5 v + 140 - u) with C = 0.001 nF.
+When v reaches 30 mV a spike is emitted, v goes to c and u grows by d.
+Synapses are delta pulses: a weight (mV) is added to v.
+ENDCOMMENT
+
+NEURON {
+    POINT_PROCESS PynnHwIzhikevich
+    NONSPECIFIC_CURRENT i
+    RANGE a, b, c, d, i_offset, v_init, u0, u, v_peak
+    THREADSAFE
+}
+
+UNITS {
+    (mV) = (millivolt)
+    (nA) = (nanoamp)
+}
+
+PARAMETER {
+    a = 0.02 (/ms)
+    b = 0.2 (/ms)
+    c = -65 (mV)
+    d = 2 (mV/ms)
+    i_offset = 0 (nA)
+    v_init = -70 (mV)
+    u0 = -14 (mV/ms)
+    v_peak = 30 (mV)
+    capacitance = 0.001 (nA ms/mV)
+}
+
+ASSIGNED {
+    v (mV)
+    i (nA)
+}
+
+STATE {
+    u (mV/ms)
+}
+
+INITIAL {
+    u = u0
+    net_send(0, 3)
+}
+
+BREAKPOINT {
+    SOLVE kinetics METHOD cnexp
+    i = -capacitance * (0.04 * v * v + 5 * v + 140 - u) - i_offset
+}
+
+DERIVATIVE kinetics {
+    u' = a * (b * v - u)
+}
+
+NET_RECEIVE (weight, receptor) {
+    : NEURON zeroes extra NetCon arguments at initialisation unless told otherwise
+    INITIAL {
+        receptor = receptor
+    }
+    if (flag == 0) {
+        v = v + weight
+    } else if (flag == 3) {
+        WATCH (v > v_peak) 1
+    } else if (flag == 1) {
+        net_event(t)
+        v = c
+        u = u + d
+    }
+}

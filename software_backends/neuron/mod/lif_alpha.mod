@@ -1,0 +1,108 @@
+COMMENT
+Leaky integrate-and-fire point neuron with alpha-shaped synaptic conductances
+(conductance = 1) or currents (conductance = 0): a weight w gives
+w (t/tau) exp(1 - t/tau), which peaks at w after tau.
+
+The kernel is the solution of two linear equations, syn' = rise - syn/tau and
+rise' = -rise/tau, with rise jumping by w e / tau on each event.
+Units: mV, ms, nA, uS; NetCon weights are (weight, receptor), receptor 0 =
+excitatory, 1 = inhibitory. Refractoriness as in lif_exp.mod.
+ENDCOMMENT
+
+NEURON {
+    POINT_PROCESS PynnHwLifAlpha
+    NONSPECIFIC_CURRENT i
+    RANGE g_leak, v_rest, v_thresh, v_reset, tau_refrac, i_offset, v_init
+    RANGE tau_syn_E, tau_syn_I, e_rev_E, e_rev_I, conductance
+    RANGE syn_exc, syn_inh, syn_exc0, syn_inh0, refractory, g_clamp
+    THREADSAFE
+}
+
+UNITS {
+    (mV) = (millivolt)
+    (nA) = (nanoamp)
+    (uS) = (microsiemens)
+}
+
+PARAMETER {
+    g_leak = 0.05 (uS)
+    v_rest = -65 (mV)
+    v_thresh = -50 (mV)
+    v_reset = -65 (mV)
+    tau_refrac = 0.1 (ms)
+    i_offset = 0 (nA)
+    v_init = -65 (mV)
+    tau_syn_E = 0.3 (ms)
+    tau_syn_I = 0.5 (ms)
+    e_rev_E = 0 (mV)
+    e_rev_I = -70 (mV)
+    conductance = 1
+    syn_exc0 = 0
+    syn_inh0 = 0
+    g_clamp = 1e6 (uS)
+}
+
+ASSIGNED {
+    v (mV)
+    i (nA)
+    refractory
+}
+
+STATE {
+    rise_exc
+    rise_inh
+    syn_exc
+    syn_inh
+}
+
+INITIAL {
+    rise_exc = 0
+    rise_inh = 0
+    syn_exc = syn_exc0
+    syn_inh = syn_inh0
+    refractory = 0
+    net_send(0, 3)
+}
+
+BREAKPOINT {
+    SOLVE kinetics METHOD cnexp
+    if (refractory) {
+        i = g_clamp * (v - v_reset)
+    } else if (conductance) {
+        i = g_leak * (v - v_rest) + syn_exc * (v - e_rev_E) + syn_inh * (v - e_rev_I) - i_offset
+    } else {
+        i = g_leak * (v - v_rest) - syn_exc - syn_inh - i_offset
+    }
+}
+
+DERIVATIVE kinetics {
+    rise_exc' = -rise_exc / tau_syn_E
+    rise_inh' = -rise_inh / tau_syn_I
+    syn_exc' = rise_exc - syn_exc / tau_syn_E
+    syn_inh' = rise_inh - syn_inh / tau_syn_I
+}
+
+NET_RECEIVE (weight, receptor) {
+    : NEURON zeroes extra NetCon arguments at initialisation unless told otherwise
+    INITIAL {
+        receptor = receptor
+    }
+    if (flag == 0) {
+        if (receptor == 0) {
+            rise_exc = rise_exc + weight * exp(1) / tau_syn_E
+        } else {
+            rise_inh = rise_inh + weight * exp(1) / tau_syn_I
+        }
+    } else if (flag == 3) {
+        WATCH (v > v_thresh) 1
+    } else if (flag == 1) {
+        if (refractory == 0) {
+            net_event(t)
+            refractory = 1
+            v = v_reset
+            net_send(tau_refrac, 2)
+        }
+    } else if (flag == 2) {
+        refractory = 0
+    }
+}

@@ -1,0 +1,103 @@
+COMMENT
+Leaky integrate-and-fire point neuron with exponentially decaying synaptic
+conductances (conductance = 1) or currents (conductance = 0).
+
+The point process carries the whole neuron; its section supplies only the
+membrane capacitance. Units: mV, ms, nA, uS. A NetCon weight vector is
+(weight, receptor) with receptor 0 = excitatory, 1 = inhibitory.
+
+After a spike the membrane is set to v_reset and held there for tau_refrac by
+a clamp conductance g_clamp that dwarfs every other conductance of the cell.
+ENDCOMMENT
+
+NEURON {
+    POINT_PROCESS PynnHwLifExp
+    NONSPECIFIC_CURRENT i
+    RANGE g_leak, v_rest, v_thresh, v_reset, tau_refrac, i_offset, v_init
+    RANGE tau_syn_E, tau_syn_I, e_rev_E, e_rev_I, conductance
+    RANGE syn_exc, syn_inh, syn_exc0, syn_inh0, refractory, g_clamp
+    THREADSAFE
+}
+
+UNITS {
+    (mV) = (millivolt)
+    (nA) = (nanoamp)
+    (uS) = (microsiemens)
+}
+
+PARAMETER {
+    g_leak = 0.05 (uS)
+    v_rest = -65 (mV)
+    v_thresh = -50 (mV)
+    v_reset = -65 (mV)
+    tau_refrac = 0.1 (ms)
+    i_offset = 0 (nA)
+    v_init = -65 (mV)
+    tau_syn_E = 5 (ms)
+    tau_syn_I = 5 (ms)
+    e_rev_E = 0 (mV)
+    e_rev_I = -70 (mV)
+    conductance = 1
+    syn_exc0 = 0
+    syn_inh0 = 0
+    g_clamp = 1e6 (uS)
+}
+
+ASSIGNED {
+    v (mV)
+    i (nA)
+    refractory
+}
+
+STATE {
+    syn_exc
+    syn_inh
+}
+
+INITIAL {
+    syn_exc = syn_exc0
+    syn_inh = syn_inh0
+    refractory = 0
+    net_send(0, 3)
+}
+
+BREAKPOINT {
+    SOLVE kinetics METHOD cnexp
+    if (refractory) {
+        i = g_clamp * (v - v_reset)
+    } else if (conductance) {
+        i = g_leak * (v - v_rest) + syn_exc * (v - e_rev_E) + syn_inh * (v - e_rev_I) - i_offset
+    } else {
+        i = g_leak * (v - v_rest) - syn_exc - syn_inh - i_offset
+    }
+}
+
+DERIVATIVE kinetics {
+    syn_exc' = -syn_exc / tau_syn_E
+    syn_inh' = -syn_inh / tau_syn_I
+}
+
+NET_RECEIVE (weight, receptor) {
+    : NEURON zeroes extra NetCon arguments at initialisation unless told otherwise
+    INITIAL {
+        receptor = receptor
+    }
+    if (flag == 0) {
+        if (receptor == 0) {
+            syn_exc = syn_exc + weight
+        } else {
+            syn_inh = syn_inh + weight
+        }
+    } else if (flag == 3) {
+        WATCH (v > v_thresh) 1
+    } else if (flag == 1) {
+        if (refractory == 0) {
+            net_event(t)
+            refractory = 1
+            v = v_reset
+            net_send(tau_refrac, 2)
+        }
+    } else if (flag == 2) {
+        refractory = 0
+    }
+}

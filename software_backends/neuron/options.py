@@ -1,0 +1,72 @@
+"""The NEURON-specific keyword arguments of ``setup()``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from pynn_hw.errors import InvalidParameterValueError
+
+
+@dataclass(frozen=True)
+class NeuronOptions:
+    """Validated ``setup()`` extras of the NEURON backend.
+
+    Attributes
+    ----------
+    use_cvode
+        Integrate with NEURON's variable-step solver CVODE instead of the fixed
+        time step (second-order Crank-Nicolson, ``secondorder = 2``).
+    rtol, atol
+        Relative and absolute tolerances of CVODE (ignored with a fixed step).
+    default_maxstep
+        Longest interval (ms) between spike exchanges when the network has no
+        connection that sets it (NEURON exchanges spikes every min_delay otherwise).
+    native_rng_baseseed
+        Base of the Random123 stream identifiers of the random spike sources and
+        noisy currents: streams are ``(baseseed, cell or source, segment)``, so
+        they do not depend on the number of MPI processes.
+    """
+
+    use_cvode: bool = False
+    rtol: float = 1e-3
+    atol: float = 1e-4
+    default_maxstep: float = 10.0
+    native_rng_baseseed: int = 0
+
+    @classmethod
+    def from_kwargs(cls, **options: Any) -> "NeuronOptions":
+        """Check the names and values of the options.
+
+        Raises
+        ------
+        TypeError
+            For an option the NEURON backend does not know (the message lists the
+            valid ones).
+        InvalidParameterValueError
+            For a value out of range.
+        """
+        valid = [f.name for f in fields(cls)]
+        unknown = sorted(set(options) - set(valid))
+        if unknown:
+            raise TypeError(f"setup(): unknown option(s) for the NEURON backend: "
+                            f"{', '.join(unknown)}; valid NEURON options are: "
+                            f"{', '.join(valid)}")
+        made = cls(**options)
+        made._check()
+        return made
+
+    def _check(self) -> None:
+        if not isinstance(self.use_cvode, (bool, int)):
+            raise InvalidParameterValueError(
+                f"setup(): use_cvode must be True or False, got {self.use_cvode!r}")
+        for name in ("rtol", "atol", "default_maxstep"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+                raise InvalidParameterValueError(
+                    f"setup(): {name} must be a number > 0, got {value!r}")
+        seed = self.native_rng_baseseed
+        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
+            raise InvalidParameterValueError(
+                f"setup(): native_rng_baseseed must be a whole number in [0, 2**32), "
+                f"got {seed!r}")
