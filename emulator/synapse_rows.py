@@ -78,7 +78,8 @@ class RowArrays:
     weights: np.ndarray       # (R, 192) 4-bit codes
     syn_gain: np.ndarray      # (R, 192) Q10
     effective: np.ndarray     # (R, 192) weights * syn_gain
-    stp_u: np.ndarray         # (R,) Q16
+    stp_u: np.ndarray         # (R,) Q16, 0 on rows without STP
+    stp_sign: np.ndarray      # (R,) -1 depressing, +1 facilitating, 0 off
     stp_decay: np.ndarray     # (R,) Q24
     stp_rows: np.ndarray      # indices of rows with STP on
     slot_decay: np.ndarray    # (S, N) Q24
@@ -128,7 +129,9 @@ def build_rows(chips: list[ChipCoefficients]) -> RowArrays:
         n_neurons=n_neurons, n_exc_slots=n_exc, n_slots=n_slots,
         source=source, sign=sign, stp_mode=stp_mode, amplitude=cat("row_amplitude"),
         flat_base=flat_base, weights=weights, syn_gain=syn_gain, effective=weights * syn_gain,
-        stp_u=per_row([c.stp_u for c in chips]), stp_decay=stp_decay,
+        stp_u=np.where(stp_mode == STP_MODES.OFF, 0, per_row([c.stp_u for c in chips])),
+        stp_sign=np.select([stp_mode == STP_MODES.DEPRESSING, stp_mode == STP_MODES.FACILITATING], [-1, 1], 0),
+        stp_decay=stp_decay,
         stp_rows=np.flatnonzero((stp_mode != STP_MODES.OFF) & (row_class >= 0)),
         slot_decay=slot_decay,
     )
@@ -153,35 +156,39 @@ class RowState:
 
 
 def stp_factors(rows: RowArrays, state: RowState, ev_rows: np.ndarray, ev_ticks: np.ndarray) -> np.ndarray:
-    """STP factor (Q16) of each event, updating the rows' STP state in tick order."""
-    mode = rows.stp_mode[ev_rows]
-    plastic = np.flatnonzero(mode)
-    if plastic.size == 0:
+    """STP factor (Q16) of each event, updating the rows' STP state in tick order.
+
+    Rows without STP have sign 0 and U = 0: their factor is 65536 and their
+    state stays 0, so all events go through the same arithmetic.
+    """
+    if not rows.stp_rows.size:
         return _ONES[:ev_rows.size] if ev_rows.size <= _ONES.size else np.full(ev_rows.size, _STP_ONE)
-    factors = np.full(ev_rows.size, _STP_ONE, dtype=np.int64)
-    prow = ev_rows[plastic]
-    if plastic.size == 1 or len(set(prow.tolist())) == prow.size:
-        _stp_round(rows, state, prow, plastic, factors)   # one event per row: no ordering needed
-        return factors
-    order = np.lexsort((ev_ticks[plastic], prow))
-    prow, plastic = prow[order], plastic[order]
-    new_group = np.ones(prow.size, dtype=bool)
-    new_group[1:] = prow[1:] != prow[:-1]
+    if ev_rows.size == 1 or len(set(ev_rows.tolist())) == ev_rows.size:
+        return _stp_round(rows, state, ev_rows)            # one event per row: no ordering needed
+    factors = np.empty(ev_rows.size, dtype=np.int64)
+    order = np.lexsort((ev_ticks, ev_rows))
+    srow = ev_rows[order]
+    new_group = np.ones(srow.size, dtype=bool)
+    new_group[1:] = srow[1:] != srow[:-1]
     starts = np.flatnonzero(new_group)
-    rank = np.arange(prow.size) - np.repeat(starts, np.diff(np.append(starts, prow.size)))
+    rank = np.arange(srow.size) - np.repeat(starts, np.diff(np.append(starts, srow.size)))
     for k in range(int(rank.max()) + 1):  # rounds = most events of one row in this cycle
         sel = rank == k
-        _stp_round(rows, state, prow[sel], plastic[sel], factors)
+        factors[order[sel]] = _stp_round(rows, state, srow[sel])
     return factors
 
 
-def _stp_round(rows: RowArrays, state: RowState, r: np.ndarray, ev: np.ndarray, factors: np.ndarray) -> None:
-    """Apply one event to each of the (distinct) rows ``r``; write the factors of events ``ev``."""
+def _stp_round(rows: RowArrays, state: RowState, r: np.ndarray) -> np.ndarray:
+    """Apply one event to each of the (distinct) rows ``r``; return their factors."""
     inactive = state.stp[r]
-    depressing = rows.stp_mode[r] == STP_MODES.DEPRESSING
-    factors[ev] = np.where(depressing, _STP_ONE - inactive, _STP_ONE + inactive)
-    grow = (rows.stp_u[r] * (_STP_ONE - inactive) + (1 << (STP_FRAC_BITS - 1))) >> STP_FRAC_BITS
-    state.stp[r] = np.minimum(inactive + grow, STP_MAX)
+    factors = rows.stp_sign[r] * inactive
+    factors += _STP_ONE
+    grow = rows.stp_u[r] * (_STP_ONE - inactive)
+    grow += 1 << (STP_FRAC_BITS - 1)
+    grow >>= STP_FRAC_BITS
+    grow += inactive
+    state.stp[r] = np.minimum(grow, STP_MAX, out=grow)
+    return factors
 
 
 def deliver(rows: RowArrays, state: RowState, ev_rows: np.ndarray, ev_ticks: np.ndarray) -> None:
