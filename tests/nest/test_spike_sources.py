@@ -53,6 +53,15 @@ def test_spikes_too_early_for_nest_move_with_a_warning(net):
     np.testing.assert_allclose(backend.get_spikes(0, clear=False).times, [0.2, 0.2, 0.2, 3.0])
 
 
+def test_recording_precision_sets_the_decimals_of_spike_times(net):
+    builder = net(spike_precision="off_grid", recording_precision=1)
+    builder.population(std.SpikeSourceArray, 1, record={"spikes": "all"},
+                       spike_times=Sequence([1.234, 2.0]))
+    backend = builder.build()
+    backend.run_until(3.0)
+    np.testing.assert_array_equal(backend.get_spikes(0, clear=False).times, [1.2, 2.0])
+
+
 def test_off_grid_spike_times_are_rounded_on_the_grid(net):
     builder = net()
     builder.population(std.SpikeSourceArray, 1, record={"spikes": "all"},

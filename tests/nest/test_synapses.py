@@ -54,6 +54,31 @@ def test_nest_units_and_signs(net):
     assert backend.get_synapse_parameter(2, "weight") == pytest.approx([-0.2])
 
 
+def test_projection_onto_cells_of_several_types(net):
+    # an Assembly-like target: conductance (x1000, inhibitory negated), current
+    # (x1000, sign kept) and Izhikevich (mV, x1) cells in one projection
+    from pynn_hw.network import ProjectionSpec
+    from pynn_hw.standardmodels.synapses import StaticSynapse
+    builder = net()
+    pre = builder.population(std.SpikeSourcePoisson, 1, rate=1.0)
+    cond = builder.population(std.IF_cond_exp, 1)
+    curr = builder.population(std.IF_curr_exp, 1)
+    izh = builder.population(std.Izhikevich, 1)
+    post_cells = np.concatenate([builder.pops[k].global_indices for k in (cond, curr, izh)])
+    builder.projs.append(ProjectionSpec(
+        index=0, label="mixed", pre_cells=builder.pops[pre].global_indices,
+        post_cells=post_cells, pre=np.zeros(3, np.int64), post=np.arange(3),
+        synapse_type=StaticSynapse,
+        parameters={"weight": np.array([0.01, -0.2, -1.5]), "delay": np.asarray(1.0)},
+        receptor_type="inhibitory"))
+    backend = builder.build()
+    conns = nest.GetConnections(synapse_model=backend.projections[0].model)
+    by_target = dict(zip(conns.get("target"), conns.get("weight")))
+    ids = [backend.populations[k].first_id for k in (cond, curr, izh)]
+    assert [by_target[i] for i in ids] == pytest.approx([-10.0, -200.0, -1.5])
+    np.testing.assert_allclose(backend.get_synapse_parameter(0, "weight"), [0.01, -0.2, -1.5])
+
+
 def test_delta_synapse_weights_stay_in_millivolts(net):
     builder = net()
     src = builder.population(std.SpikeSourceArray, 1, spike_times=_seq([1.0]))
