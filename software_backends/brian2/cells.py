@@ -1,0 +1,201 @@
+"""The standard neuron models as Brian 2 equations, one :class:`CellModel` each.
+
+Conventions: variables keep their PyNN names where Brian allows it (``cm`` is a
+Brian unit, so the capacitance is ``c_m``); the injected current of all current
+sources is ``i_inj``. Membrane potentials are clamped during the refractory period
+while synaptic variables keep decaying (as in NEST). Integration: ``exact`` for
+IF_curr_exp and IF_curr_delta (Brian solves the linear system symbolically, about
+1 s per build); ``exponential_euler`` for the conductance-based, the alpha-shaped
+(solving those symbolically takes Brian about 9 s) and Hodgkin-Huxley models:
+exact decays, and the exact membrane response to the synaptic variables held
+for one step; ``rk4`` for the exponential (AdEx) models; forward Euler for
+Izhikevich (as NEST does).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pynn_hw.standardmodels import cells as std
+
+from software_backends.brian2.translation import (CellModel, Variable, computed, fixed,
+                                                  same)
+
+_E = float(np.e)
+
+# -- equation fragments ---------------------------------------------------------------
+_COND_EXP = """
+dgsyn_exc/dt = -gsyn_exc / tau_syn_E : siemens
+dgsyn_inh/dt = -gsyn_inh / tau_syn_I : siemens
+"""
+# alpha shape: g(t) = w e t / tau exp(-t / tau), peak w at t = tau
+_COND_ALPHA = """
+dgsyn_exc/dt = (xsyn_exc - gsyn_exc) / tau_syn_E : siemens
+dxsyn_exc/dt = -xsyn_exc / tau_syn_E : siemens
+dgsyn_inh/dt = (xsyn_inh - gsyn_inh) / tau_syn_I : siemens
+dxsyn_inh/dt = -xsyn_inh / tau_syn_I : siemens
+"""
+_CURR_EXP = """
+disyn_exc/dt = -isyn_exc / tau_syn_E : amp
+disyn_inh/dt = -isyn_inh / tau_syn_I : amp
+"""
+_CURR_ALPHA = """
+disyn_exc/dt = (xsyn_exc - isyn_exc) / tau_syn_E : amp
+dxsyn_exc/dt = -xsyn_exc / tau_syn_E : amp
+disyn_inh/dt = (xsyn_inh - isyn_inh) / tau_syn_I : amp
+dxsyn_inh/dt = -xsyn_inh / tau_syn_I : amp
+"""
+_I_INJ = "i_inj : amp\n"
+_COND_CURRENT = "gsyn_exc * (e_rev_E - v) + gsyn_inh * (e_rev_I - v)"
+_LIF_COND = (f"dv/dt = (c_m / tau_m * (v_rest - v) + {_COND_CURRENT} + i_offset + i_inj)"
+             " / c_m : volt (unless refractory)\n")
+_LIF_CURR = ("dv/dt = (v_rest - v) / tau_m + (isyn_exc + isyn_inh + i_offset + i_inj) / c_m"
+             " : volt (unless refractory)\n")
+_LIF_DELTA = ("dv/dt = (v_rest - v) / tau_m + (i_offset + i_inj) / c_m"
+              " : volt (unless refractory)\n")
+_ADEX = (f"dv/dt = (c_m / tau_m * (v_rest - v + delta_T * exp((v - v_thresh) / delta_T))"
+         f" + {_COND_CURRENT} - w + i_offset + i_inj) / c_m : volt (unless refractory)\n"
+         "dw/dt = (a * (v - v_rest) - w) / tau_w : amp\n")
+_GSFA_GRR = (f"dv/dt = (c_m / tau_m * (v_rest - v) + {_COND_CURRENT}"
+             " + g_s * (e_rev_sfa - v) + g_r * (e_rev_rr - v) + i_offset + i_inj) / c_m"
+             " : volt (unless refractory)\n"
+             "dg_s/dt = -g_s / tau_sfa : siemens\n"
+             "dg_r/dt = -g_r / tau_rr : siemens\n")
+# Traub-Miles kinetics as in NEST's hh_cond_exp_traub (rates in 1/ms of V - V_T in mV)
+_HH = f"""
+dv/dt = (g_leak * (e_rev_leak - v) - gbar_Na * m_act**3 * h_inact * (v - e_rev_Na)
+         - gbar_K * n_act**4 * (v - e_rev_K) + {_COND_CURRENT} + i_offset + i_inj) / c_m : volt
+dm_act/dt = alpha_m * (1 - m_act) - beta_m * m_act : 1
+dn_act/dt = alpha_n * (1 - n_act) - beta_n * n_act : 1
+dh_inact/dt = alpha_h * (1 - h_inact) - beta_h * h_inact : 1
+vt = (v - v_offset) / mV : 1
+alpha_m = 0.32 * (13 - vt) / (exp((13 - vt) / 4) - 1) / ms : Hz
+beta_m = 0.28 * (vt - 40) / (exp((vt - 40) / 5) - 1) / ms : Hz
+alpha_h = 0.128 * exp((17 - vt) / 18) / ms : Hz
+beta_h = 4 / (1 + exp((40 - vt) / 5)) / ms : Hz
+alpha_n = 0.032 * (15 - vt) / (exp((15 - vt) / 5) - 1) / ms : Hz
+beta_n = 0.5 * exp((10 - vt) / 40) / ms : Hz
+v_before : volt
+"""
+# NEST's izhikevich: dimensionless equations in mV and ms, I_e in pA counted as mV/ms
+_IZHIKEVICH = """
+dv/dt = (0.04 * v**2 / mV + 5 * v + 140 * mV) / ms - u + (i_offset + i_inj) * (mV / ms / pA) : volt
+du/dt = a * (b * v - u) : volt / second
+"""
+
+# -- translation fragments --------------------------------------------------------------
+_MEMBRANE = (same("v_rest", "mV"), same("cm", "nF", "c_m"), same("tau_m", "ms"),
+             same("tau_refrac", "ms"), same("v_thresh", "mV"), same("v_reset", "mV"),
+             same("i_offset", "nA"))
+_TAU_SYN = (same("tau_syn_E", "ms"), same("tau_syn_I", "ms"))
+_E_REV = (same("e_rev_E", "mV"), same("e_rev_I", "mV"))
+
+_V = {"v": Variable("v", "mV")}
+_GSYN = {"gsyn_exc": Variable("gsyn_exc", "uS"), "gsyn_inh": Variable("gsyn_inh", "uS")}
+_ISYN = {"isyn_exc": Variable("isyn_exc", "nA"), "isyn_inh": Variable("isyn_inh", "nA")}
+
+_COND_RECEPTORS = {"excitatory": "gsyn_exc_post += w", "inhibitory": "gsyn_inh_post += w"}
+_COND_ALPHA_RECEPTORS = {"excitatory": f"xsyn_exc_post += {_E!r} * w",
+                         "inhibitory": f"xsyn_inh_post += {_E!r} * w"}
+# current-based inhibitory weights are negative in PyNN: added with their sign
+_CURR_RECEPTORS = {"excitatory": "isyn_exc_post += w", "inhibitory": "isyn_inh_post += w"}
+_CURR_ALPHA_RECEPTORS = {"excitatory": f"xsyn_exc_post += {_E!r} * w",
+                         "inhibitory": f"xsyn_inh_post += {_E!r} * w"}
+# input arriving during the refractory period is lost (NEST's default)
+_DELTA_RECEPTORS = {"excitatory": "v_post += w * int(not_refractory_post)",
+                    "inhibitory": "v_post += w * int(not_refractory_post)"}
+
+_LIF_RESET = "v = v_reset"
+# Brian leaves the refractory state in the step whose start is tau_refrac after the
+# spike's stamp, i.e. one step after the spike itself; NEST clamps for tau_refrac
+# after the spike, hence the extra step.
+_REFRACTORY = "tau_refrac + dt"
+_THRESHOLD = "v >= v_thresh"
+
+
+def _positive_delta_t(delta_t: np.ndarray) -> np.ndarray:
+    return delta_t > 0
+
+
+CELL_MODELS: dict[type, CellModel] = {
+    std.IF_cond_exp: CellModel(
+        _LIF_COND + _COND_EXP + _I_INJ, _THRESHOLD, _LIF_RESET, _REFRACTORY,
+        "exponential_euler", _MEMBRANE + _TAU_SYN + _E_REV, {**_V, **_GSYN},
+        _COND_RECEPTORS, "uS"),
+    std.IF_cond_alpha: CellModel(
+        _LIF_COND + _COND_ALPHA + _I_INJ, _THRESHOLD, _LIF_RESET, _REFRACTORY,
+        "exponential_euler", _MEMBRANE + _TAU_SYN + _E_REV, {**_V, **_GSYN},
+        _COND_ALPHA_RECEPTORS, "uS"),
+    std.IF_curr_exp: CellModel(
+        _LIF_CURR + _CURR_EXP + _I_INJ, _THRESHOLD, _LIF_RESET, _REFRACTORY, "exact",
+        _MEMBRANE + _TAU_SYN, {**_V, **_ISYN}, _CURR_RECEPTORS, "nA"),
+    std.IF_curr_alpha: CellModel(
+        _LIF_CURR + _CURR_ALPHA + _I_INJ, _THRESHOLD, _LIF_RESET, _REFRACTORY,
+        "exponential_euler",
+        _MEMBRANE + _TAU_SYN, {**_V, **_ISYN}, _CURR_ALPHA_RECEPTORS, "nA"),
+    std.IF_curr_delta: CellModel(
+        _LIF_DELTA + _I_INJ, _THRESHOLD, _LIF_RESET, _REFRACTORY, "exact", _MEMBRANE, _V,
+        _DELTA_RECEPTORS, "mV", delta_synapses=True),
+    std.IF_cond_exp_gsfa_grr: CellModel(
+        _GSFA_GRR + _COND_EXP + _I_INJ, _THRESHOLD,
+        "v = v_reset\ng_s += q_sfa\ng_r += q_rr", _REFRACTORY, "exponential_euler",
+        _MEMBRANE + _TAU_SYN + _E_REV + (
+            same("tau_sfa", "ms"), same("e_rev_sfa", "mV"), same("q_sfa", "nS"),
+            same("tau_rr", "ms"), same("e_rev_rr", "mV"), same("q_rr", "nS")),
+        {**_V, **_GSYN, "g_r": Variable("g_r", "nS"), "g_s": Variable("g_s", "nS")},
+        _COND_RECEPTORS, "uS"),
+    # The FACETS Stage 1 neuron as a conductance LIF: cm = 0.2 nF, e_rev_E = 0 mV,
+    # tau_m = cm / g_leak, tau_refrac = 1 ms (the values the NEST backend uses too)
+    std.IF_facets_hardware1: CellModel(
+        _LIF_COND + _COND_EXP + _I_INJ, _THRESHOLD, _LIF_RESET, _REFRACTORY,
+        "exponential_euler",
+        (same("v_rest", "mV"), same("v_thresh", "mV"), same("v_reset", "mV"),
+         same("e_rev_I", "mV"), fixed("c_m", 0.2, "nF"), fixed("e_rev_E", 0.0, "mV"),
+         fixed("tau_refrac", 1.0, "ms"), fixed("i_offset", 0.0, "nA"),
+         computed("tau_m", ("g_leak",), lambda g_leak: 0.2 / g_leak * 1000.0, "ms"))
+        + _TAU_SYN,
+        {**_V, **_GSYN}, _COND_RECEPTORS, "uS"),
+    std.EIF_cond_exp_isfa_ista: CellModel(
+        _ADEX + _COND_EXP + _I_INJ, "v > v_spike", "v = v_reset\nw += b", _REFRACTORY,
+        "rk4",
+        _MEMBRANE + _TAU_SYN + _E_REV + (
+            same("v_spike", "mV"), same("a", "nS"), same("b", "nA"), same("delta_T", "mV"),
+            same("tau_w", "ms")),
+        {**_V, "w": Variable("w", "nA"), **_GSYN}, _COND_RECEPTORS, "uS",
+        checks=(("delta_T", _positive_delta_t,
+                 "must be > 0 mV on Brian 2 (the exponential term divides by it)"),)),
+    std.EIF_cond_alpha_isfa_ista: CellModel(
+        _ADEX + _COND_ALPHA + _I_INJ, "v > v_spike", "v = v_reset\nw += b", _REFRACTORY,
+        "rk4",
+        _MEMBRANE + _TAU_SYN + _E_REV + (
+            same("v_spike", "mV"), same("a", "nS"), same("b", "nA"), same("delta_T", "mV"),
+            same("tau_w", "ms")),
+        {**_V, "w": Variable("w", "nA"), **_GSYN}, _COND_ALPHA_RECEPTORS, "uS",
+        checks=(("delta_T", _positive_delta_t,
+                 "must be > 0 mV on Brian 2 (the exponential term divides by it)"),)),
+    # A spike is the peak of an action potential above V_T + 30 mV, followed by NEST's
+    # default dead time of 2 ms (as hh_cond_exp_traub detects it).
+    std.HH_cond_exp: CellModel(
+        _HH + _COND_EXP + _I_INJ, "v >= v_offset + 30 * mV and v < v_before", "", "2 * ms",
+        "exponential_euler",
+        (same("gbar_Na", "uS"), same("gbar_K", "uS"), same("g_leak", "uS"),
+         same("cm", "nF", "c_m"), same("v_offset", "mV"), same("e_rev_Na", "mV"),
+         same("e_rev_K", "mV"), same("e_rev_leak", "mV"), same("i_offset", "nA"))
+        + _E_REV + _TAU_SYN,
+        {**_V, **_GSYN, "m": Variable("m_act", "1"), "n": Variable("n_act", "1"),
+         "h": Variable("h_inact", "1")},
+        _COND_RECEPTORS, "uS", regular=(("v_before = v", "before_groups"),)),
+    std.Izhikevich: CellModel(
+        _IZHIKEVICH + _I_INJ, "v >= 30 * mV", "v = c\nu += d", None, "euler",
+        (same("a", "/ms"), same("b", "/ms"), same("c", "mV"), same("d", "mV/ms"),
+         same("i_offset", "nA")),
+        {**_V, "u": Variable("u", "mV/ms")},
+        {"excitatory": "v_post += w", "inhibitory": "v_post += w"}, "mV",
+        delta_synapses=True),
+}
+
+#: Standard neuron types Brian 2 cannot provide here, with the reason.
+UNSUPPORTED_CELLS: dict[type, str] = {
+    std.GIF_cond_exp: "its escape-noise threshold with sums of exponential kernels "
+                      "(ArrayParameters) has no equation model in this backend",
+}

@@ -1,0 +1,64 @@
+"""The Brian 2 specific keyword arguments of ``setup()``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from pynn_hw.errors import InvalidParameterValueError
+
+#: Code generation targets: Brian's pure-numpy runtime (no compiler, starts at
+#: once) and Cython (compiled once per model and cached on disk, faster per step).
+CODEGEN_TARGETS = ("numpy", "cython")
+DEFAULT_SEED = 1
+
+
+@dataclass(frozen=True)
+class Brian2Options:
+    """Validated ``setup()`` extras of the Brian 2 backend.
+
+    Attributes
+    ----------
+    codegen_target
+        ``'numpy'`` (default) or ``'cython'``; see ``docs`` of the backend for the
+        measured trade-off.
+    rng_seed
+        Seed of the random numbers (spike sources, noise). Segment ``k`` (after
+        ``k`` resets) uses ``rng_seed + k``, so random sources give a new
+        realisation in every segment. The default is a fixed seed, so that runs
+        repeat (as NEST's do); None draws a fresh seed. Brian's ``seed()`` also
+        seeds numpy's global generator, which Brian's random functions use.
+    """
+
+    codegen_target: str = "numpy"
+    rng_seed: int | None = DEFAULT_SEED
+
+    @classmethod
+    def from_kwargs(cls, **options: Any) -> "Brian2Options":
+        """Check the names and values of the options.
+
+        Raises
+        ------
+        TypeError
+            For an option the Brian 2 backend does not know (the message lists the
+            valid ones).
+        InvalidParameterValueError
+            For a value out of range.
+        """
+        valid = [f.name for f in fields(cls)]
+        unknown = sorted(set(options) - set(valid))
+        if unknown:
+            raise TypeError(f"setup(): unknown option(s) for the Brian 2 backend: "
+                            f"{', '.join(unknown)}; valid Brian 2 options are: "
+                            f"{', '.join(valid)}")
+        made = cls(**options)
+        if made.codegen_target not in CODEGEN_TARGETS:
+            raise InvalidParameterValueError(
+                f"setup(): codegen_target must be one of {', '.join(CODEGEN_TARGETS)}, "
+                f"got {made.codegen_target!r}")
+        if made.rng_seed is not None and (not isinstance(made.rng_seed, int)
+                                          or not 0 <= made.rng_seed < 2**31):
+            raise InvalidParameterValueError(
+                f"setup(): rng_seed must be a whole number in [0, 2**31), "
+                f"got {made.rng_seed!r}")
+        return made
