@@ -3,10 +3,12 @@
 Public API
 ----------
 :class:`Board`
-    ``Board(fabric=None, *, ideal=False, strict=False)``; ``load(configs, image
-    bytes or BoardImage, routes=None)`` (routes: ``firmware_io.ROUTE_DTYPE``), ``write_input(events)``, ``run(n_cycles, input_events=None) ->
-    RunResult``, ``reset()``, ``status() -> BoardStatus``, ``read_weights(chip)``,
-    ``write_weights(chip, w)``, ``membrane()``, ``conductances()``.
+    ``Board(fabric=None, *, ideal=False, strict=False)`` (``fabric``: a
+    ``firmware_io.BoardSpec`` or a :class:`FabricSpec`); ``load(configs | image
+    bytes | BoardImage, routes=None)`` (routes: ``firmware_io.ROUTE_DTYPE``);
+    ``write_input(events)``; ``run(n_cycles, input_events=None) -> RunResult``;
+    ``reset()``; ``status() -> BoardStatus``; ``read_weights(chip)``;
+    ``write_weights(chip, w)``; ``membrane()``; ``conductances()``.
 :class:`ReferenceBoard`
     Float64 reference of the same equations (not bit-accurate).
 
