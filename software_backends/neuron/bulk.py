@@ -26,6 +26,26 @@ proc pynnhw_connect() { local k, receptor  localobj pre, post, w, d, targets, ou
     }
 }
 
+proc pynnhw_connect_uniform() { local k, w, d, receptor  localobj pre, post, targets, out, nc
+    pre = $o1  post = $o2  w = $3  d = $4  receptor = $5  targets = $o6  out = $o7
+    if (receptor == 0) {
+        for k = 0, pre.size() - 1 {
+            nc = pynnhw_pc_.gid_connect(pre.x[k], targets.o(post.x[k]))
+            nc.weight = w
+            nc.delay = d
+            out.append(nc)
+        }
+    } else {
+        for k = 0, pre.size() - 1 {
+            nc = pynnhw_pc_.gid_connect(pre.x[k], targets.o(post.x[k]))
+            nc.weight = w
+            nc.weight[1] = receptor
+            nc.delay = d
+            out.append(nc)
+        }
+    }
+}
+
 proc pynnhw_get_weights() { local k  localobj netcons, out
     netcons = $o1  out = $o2
     out.resize(netcons.count())
@@ -78,10 +98,21 @@ def connect(pre_gids: np.ndarray, target_slots: np.ndarray, weights: np.ndarray,
     """
     h = _h()
     out = h.List()
-    if len(pre_gids):
+    if not len(pre_gids):
+        return out
+    weights, delays = np.asarray(weights, dtype=float), np.asarray(delays, dtype=float)
+    if _uniform(weights) and _uniform(delays):
+        # the common case of one weight and one delay: fewer hoc statements per NetCon
+        h.pynnhw_connect_uniform(vector(pre_gids), vector(target_slots), float(weights.flat[0]),
+                                 float(delays.flat[0]), float(receptor), targets, out)
+    else:
         h.pynnhw_connect(vector(pre_gids), vector(target_slots), vector(weights),
                          vector(delays), float(receptor), targets, out)
     return out
+
+
+def _uniform(values: np.ndarray) -> bool:
+    return values.size > 0 and bool(np.all(values == values.flat[0]))
 
 
 def get_weights(netcons: Any) -> np.ndarray:

@@ -1,0 +1,101 @@
+"""Vogels-Abbott COBA benchmark: pynn_hw on NEURON against pynn_hw on NEST.
+
+Runs the shared benchmark script (``va_coba.py``) with ``pynn_hw.neuron`` and with
+``pynn_hw.nest``, each in its own process, and prints one JSON object as the last
+line::
+
+    {"neuron": {"build_s", "run_s", "rate_exc", "rate_inh", ...},
+     "nest": {...}, "rate_diff_exc", "rate_diff_inh"}
+
+Both backends build their simulator objects at the first ``run()``. ``build_s`` is
+the time spent in the backend's ``build()`` (measured by wrapping that method in
+the benchmark process), ``run_s`` the rest of the first ``run()``, i.e. the
+simulation itself; ``frontend_build_s`` is the script's own "build" phase
+(populations and projections in the front-end). ``rate_diff_*`` are relative
+differences NEURON / NEST - 1.
+
+Environment:
+    PYNN_HW_SHARED  folder holding ``bench/va_coba.py`` (default: ../shared next to
+                    the repository)
+
+Usage: python benchmarks/va_neuron.py [n_neurons] [t_stop_ms]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+#: Runs va_coba.py with the backend's build() timed; prints the time as JSON.
+_RUNNER = """
+import json, runpy, sys, time
+from pynn_hw.session import Session
+timed = []
+original = Session.ensure_built
+def ensure_built(self):
+    fresh = self.backend is None or self.structure_changed
+    start = time.perf_counter()
+    backend = original(self)
+    if fresh:
+        timed.append(time.perf_counter() - start)
+    return backend
+Session.ensure_built = ensure_built
+script = sys.argv[1]
+sys.argv = sys.argv[1:]
+runpy.run_path(script, run_name="__main__")
+print(json.dumps({"backend_build_s": round(sum(timed), 3)}))
+"""
+
+
+def benchmark_script() -> Path:
+    """Locate the shared ``va_coba.py``."""
+    shared = os.environ.get("PYNN_HW_SHARED")
+    candidates = [Path(shared)] if shared else []
+    candidates.append(REPO.parent / "shared")
+    for folder in candidates:
+        script = folder / "bench" / "va_coba.py"
+        if script.is_file():
+            return script
+    raise FileNotFoundError(f"va_coba.py not found under {[str(c) for c in candidates]}; "
+                            "set PYNN_HW_SHARED to the folder that holds bench/va_coba.py")
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("PYNEST_QUIET", "1")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    return env
+
+
+def run(module: str, args: list[str]) -> dict:
+    """Run the benchmark for one backend module; return its figures."""
+    done = subprocess.run([sys.executable, "-c", _RUNNER, str(benchmark_script()), module,
+                           *args], capture_output=True, text=True, env=_env(), cwd=REPO)
+    lines = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or len(lines) < 2:
+        raise RuntimeError(f"{module} benchmark failed (exit {done.returncode}):\n"
+                           f"{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+    result, timing = lines[-2], lines[-1]
+    build = timing["backend_build_s"]
+    return {"build_s": build, "run_s": round(result["t_run"] - build, 3),
+            "rate_exc": result["rate_exc"], "rate_inh": result["rate_inh"],
+            "frontend_build_s": result["t_build"], "synapses": result["synapses"]}
+
+
+def main(args: list[str]) -> dict:
+    neuron = run("pynn_hw.neuron", args)
+    print("pynn_hw.neuron:", json.dumps(neuron), flush=True)
+    nest = run("pynn_hw.nest", args)
+    print("pynn_hw.nest:  ", json.dumps(nest), flush=True)
+    return {"neuron": neuron, "nest": nest,
+            "rate_diff_exc": round(neuron["rate_exc"] / nest["rate_exc"] - 1, 4),
+            "rate_diff_inh": round(neuron["rate_inh"] / nest["rate_inh"] - 1, 4)}
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(sys.argv[1:])))
