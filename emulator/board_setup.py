@@ -10,7 +10,7 @@ from firmware_io.chip_config import ChipConfig
 from firmware_io.constants import NEURONS_PER_BLOCK, NEURONS_PER_CHIP, ROW_SOURCE, ROWS_PER_BLOCK, ROWS_PER_CHIP
 from firmware_io.errors import ConfigError
 from firmware_io.image import ROUTE_DTYPE, BoardImage, parse_board_image
-from firmware_io.packets import EVENT_DTYPE
+from firmware_io.packets import EVENT_DTYPE, MAX_CHIPS
 
 from .network_fabric import FabricSpec
 
@@ -25,8 +25,9 @@ def as_board_image(configs: Sequence[ChipConfig] | BoardImage | bytes,
             raise ValueError("Board.load: routes given twice (the image carries its own); pass one of them")
         configs, routes = configs.configs, configs.routes
     configs = list(configs)
-    if not configs:
-        raise ValueError("Board.load: no chip configuration given; valid: one or more ChipConfig")
+    if not 1 <= len(configs) <= MAX_CHIPS:
+        raise ValueError(f"Board.load: {len(configs)} chip configurations given; valid: 1..{MAX_CHIPS} "
+                         "(the event formats carry 6-bit chip ids)")
     for i, c in enumerate(configs):
         if not isinstance(c, ChipConfig):
             raise TypeError(f"Board.load: configs[{i}] is a {type(c).__name__}; valid: ChipConfig")

@@ -149,3 +149,5 @@ def test_write_and_read_weights(chip_factory, ev):
         b.write_weights(0, w + 16)
     with pytest.raises(RuntimeError, match="load"):
         Board().run(1)
+    with pytest.raises(ValueError, match="1..64"):
+        Board().load([])
