@@ -16,9 +16,14 @@ import networkx as nx
 
 from .constants import SERIAL_MAX, SPEEDUP
 from .errors import BoardSpecError
-from .packets import MAX_CHIPS
 
 BOARD_FORMAT = 1
+#: A board file may describe this many chips (route fields are 16-bit); the
+#: configuration image and the event packets carry 6-bit chip ids
+#: (``packets.MAX_CHIPS`` = 64), so larger boards can be described and mapped
+#: but not loaded.
+MAX_BOARD_CHIPS = 1 << 16
+
 TOPOLOGY_KINDS = ("single", "mesh", "torus", "explicit")
 
 
@@ -235,7 +240,10 @@ def _read_chips(top: _Reader, source: str, shape: tuple[int, int]) -> list[ChipS
     d_router = defaults.get("router_entries", int, check=lambda v: v >= 0, valid="an integer >= 0")
     defaults.finish()
     entries = top.get(
-        "chips", list, check=lambda v: 1 <= len(v) <= MAX_CHIPS, valid=f"an array of 1..{MAX_CHIPS} chip tables"
+        "chips",
+        list,
+        check=lambda v: 1 <= len(v) <= MAX_BOARD_CHIPS,
+        valid=f"an array of 1..{MAX_BOARD_CHIPS} chip tables",
     )
     chips: list[ChipSpec] = []
     for i, entry in enumerate(entries):

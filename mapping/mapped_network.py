@@ -26,12 +26,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 
 from firmware_io import ROUTE_DTYPE, BoardSpec, ChipConfig
-from firmware_io.constants import NEURONS_PER_CHIP, READOUT_CHANNELS_PER_CHIP
+from firmware_io.constants import (
+    BLOCKS_PER_CHIP,
+    NEURONS_PER_BLOCK,
+    NEURONS_PER_CHIP,
+    PARAM_GROUPS_PER_CHIP,
+    READOUT_CHANNELS_PER_CHIP,
+    ROWS_PER_BLOCK,
+)
 
 from .report import MappingReport
 
@@ -44,6 +52,7 @@ __all__ = [
     "PopulationTranslation",
     "ProjectionMapping",
     "MappedNetwork",
+    "ChipData",
     "ROUTE_DTYPE",
 ]
 
@@ -70,6 +79,84 @@ def _readonly(*arrays: np.ndarray) -> None:
     for a in arrays:
         if isinstance(a, np.ndarray):
             a.flags.writeable = False
+
+
+@dataclass(frozen=True, eq=False)
+class ChipData:
+    """The codes of every chip of the board, stored compactly.
+
+    ``ChipConfig`` holds 98,304 weights per chip even when a chip uses a few
+    hundred; boards of thousands of chips are therefore kept sparse here and
+    expanded chip by chip (:meth:`config`).
+
+    Attributes
+    ----------
+    serials : ndarray (n_chips,) of uint32
+    g_leak, tau_refrac : ndarray (n_chips, 384) of uint16
+    v_rest, v_reset, v_thresh, e_rev_I : ndarray (n_chips, 4) of uint16
+    readout : ndarray (n_chips, 4) of uint16
+    row_indptr : ndarray (n_chips + 1,)
+        CSR of the active rows by chip; then per active row:
+    row_addr, row_source, row_sign, row_strength, row_tau : ndarray
+    syn_indptr : ndarray (n_chips + 1,)
+        CSR of the non-zero synapses by chip; then per synapse:
+    syn_row, syn_col, syn_weight : ndarray
+    """
+
+    serials: np.ndarray
+    g_leak: np.ndarray
+    tau_refrac: np.ndarray
+    v_rest: np.ndarray
+    v_reset: np.ndarray
+    v_thresh: np.ndarray
+    e_rev_I: np.ndarray
+    readout: np.ndarray
+    row_indptr: np.ndarray
+    row_addr: np.ndarray
+    row_source: np.ndarray
+    row_sign: np.ndarray
+    row_strength: np.ndarray
+    row_tau: np.ndarray
+    syn_indptr: np.ndarray
+    syn_row: np.ndarray
+    syn_col: np.ndarray
+    syn_weight: np.ndarray
+
+    def __post_init__(self) -> None:
+        for name in self.__dataclass_fields__:
+            _readonly(getattr(self, name))
+
+    @property
+    def n_chips(self) -> int:
+        """Number of chips of the board."""
+        return int(self.serials.size)
+
+    def config(self, chip: int, readout: np.ndarray | None = None) -> ChipConfig:
+        """The full :class:`ChipConfig` of one chip (optionally with other read-out codes)."""
+        rows = slice(int(self.row_indptr[chip]), int(self.row_indptr[chip + 1]))
+        syns = slice(int(self.syn_indptr[chip]), int(self.syn_indptr[chip + 1]))
+        shape = (BLOCKS_PER_CHIP, ROWS_PER_BLOCK)
+        blk, row = np.divmod(self.row_addr[rows].astype(np.int64), ROWS_PER_BLOCK)
+        arrays = {}
+        for name in ("row_source", "row_sign", "row_strength", "row_tau"):
+            a = np.zeros(shape, dtype=getattr(self, name).dtype)
+            a[blk, row] = getattr(self, name)[rows]
+            arrays[name] = a
+        weights = np.zeros((BLOCKS_PER_CHIP, ROWS_PER_BLOCK, NEURONS_PER_BLOCK), dtype=np.uint8)
+        sb, sr = np.divmod(self.syn_row[syns].astype(np.int64), ROWS_PER_BLOCK)
+        weights[sb, sr, self.syn_col[syns]] = self.syn_weight[syns]
+        return ChipConfig(
+            serial=int(self.serials[chip]),
+            weights=weights,
+            g_leak=self.g_leak[chip].copy(),
+            tau_refrac=self.tau_refrac[chip].copy(),
+            v_rest=self.v_rest[chip].copy(),
+            v_reset=self.v_reset[chip].copy(),
+            v_thresh=self.v_thresh[chip].copy(),
+            e_rev_I=self.e_rev_I[chip].copy(),
+            readout=(self.readout[chip] if readout is None else readout).copy(),
+            **arrays,
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -328,10 +415,8 @@ class MappedNetwork:
     Attributes
     ----------
     board : BoardSpec
-    configs : tuple[ChipConfig, ...]
-        One configuration per chip of the board, chip-id order (unused chips are
-        empty configurations with the chip's serial). Feed them, with ``routes``,
-        to :func:`firmware_io.build_image` (boards of up to 64 chips).
+    chip_data : ChipData
+        The codes of every chip, compact; ``configs`` expands them.
     routes : ndarray of ROUTE_DTYPE
         Inter-chip (and chip-to-itself) routes, sorted by (src_chip, src_neuron,
         dst_chip, dst_row), each listed once.
@@ -347,7 +432,7 @@ class MappedNetwork:
     """
 
     board: BoardSpec
-    configs: tuple[ChipConfig, ...]
+    chip_data: ChipData
     routes: np.ndarray
     placement: CellPlacement
     inputs: InputAddresses
@@ -362,6 +447,20 @@ class MappedNetwork:
         if self.routes.dtype != ROUTE_DTYPE:
             raise TypeError(f"MappedNetwork.routes: dtype {self.routes.dtype} is invalid; expected ROUTE_DTYPE")
         _readonly(self.routes)
+
+    @cached_property
+    def configs(self) -> tuple[ChipConfig, ...]:
+        """One :class:`ChipConfig` per chip of the board, chip-id order (built on first use).
+
+        Unused chips have every row off and carry their chip's serial. Feed them,
+        with ``routes``, to :func:`firmware_io.build_image` (boards of up to 64 chips).
+        """
+        return tuple(self.chip_data.config(c) for c in range(self.chip_data.n_chips))
+
+    def configs_for_run(self, run: int) -> tuple[ChipConfig, ...]:
+        """Configurations whose read-out channels show the cells of read-out ``run``."""
+        codes = self.readout.readout_codes(run, self.chip_data.n_chips)
+        return tuple(self.chip_data.config(c, codes[c]) for c in range(self.chip_data.n_chips))
 
     @property
     def chips_used(self) -> np.ndarray:

@@ -182,7 +182,7 @@ delay_cycles = 5
             + chips_toml(grid(1, 2)),
             "topology.link_events_per_s: value True is invalid",
         ),
-        (HEADER.format(kind="mesh", shape="[1, 2]"), "chips: missing; expected an array of 1..64 chip tables"),
+        (HEADER.format(kind="mesh", shape="[1, 2]"), "chips: missing; expected an array of 1..65536 chip tables"),
     ],
 )
 def test_bad_files_name_file_key_value_and_what_is_valid(tmp_path, text, fragment):

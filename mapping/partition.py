@@ -1,0 +1,216 @@
+"""Partitioning of hardware neurons onto chips, blocks and columns.
+
+Greedy packing in a given order of the neurons: a chip's block 0 takes the next
+neurons while the block's rows (the union of their row keys, with the largest
+row multiplicity of each key), its external rows and its parameter groups fit;
+block 1 then takes the following neurons with the external rows the chip has
+left. A key whose source neuron sits in the same block costs no external row
+(a FEEDBACK_SAME row at the source's column). Each block is fitted in one
+vectorised step over a window of candidate neurons (prefix unions by sorting),
+so the Python loop runs per block, not per neuron or synapse.
+
+Several candidate orders are packed (network order, and an order that puts
+neurons with similar source sets next to each other) and the one that needs the
+fewest chips is kept (ties: the earlier order), so the result is deterministic.
+
+Columns: a block holding one parameter set fills columns 0, 1, 2, ...; a block
+holding two sets puts the first on even and the second on odd columns (the two
+shared-parameter groups of a block are its even and odd columns).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from firmware_io.constants import EXTERNAL_ROWS_PER_CHIP, NEURONS_PER_BLOCK, ROWS_PER_BLOCK
+from pynn_hw.errors import MappingError
+
+from .synapses import key_source
+
+_HALF = NEURONS_PER_BLOCK // 2
+
+
+@dataclass(frozen=True, eq=False)
+class Partition:
+    """Chip, block and column of every hardware neuron (indexed like ``neurons``)."""
+
+    neurons: np.ndarray  # global indices of the hardware neurons
+    chip: np.ndarray
+    block: np.ndarray
+    column: np.ndarray
+    n_chips: int
+    order_name: str
+
+
+@dataclass(frozen=True, eq=False)
+class NeuronInputs:
+    """Row keys of every hardware neuron (CSR over ``neurons``)."""
+
+    neurons: np.ndarray  # global indices
+    indptr: np.ndarray
+    key: np.ndarray
+    rows: np.ndarray  # row multiplicity of each (key, neuron) pair
+    vkey: np.ndarray  # parameter-set id per neuron
+    n_cells: int
+
+    @property
+    def rows_alone(self) -> np.ndarray:
+        """Rows each neuron needs on its own."""
+        return np.add.reduceat(self.rows, self.indptr[:-1]) * (np.diff(self.indptr) > 0) if self.rows.size else \
+            np.zeros(self.neurons.size, np.int64)
+
+
+class _Packer:
+    def __init__(self, inputs: NeuronInputs, order: np.ndarray) -> None:
+        self.inp = inputs
+        self.order = order
+        n = inputs.neurons.size
+        # neuron position -> CSR slice; global cell -> neuron position
+        self.start = inputs.indptr[:-1][order]
+        self.count = np.diff(inputs.indptr)[order]
+        self.vkey = inputs.vkey[order]
+        self.window_pos = np.full(inputs.n_cells, -1, dtype=np.int64)
+        self.glob = inputs.neurons[order]
+        self.n = n
+
+    def fit(self, i: int, m: int, ext_budget: int) -> tuple[int, int, int]:
+        """(neurons that fit, their rows, their external rows) for a block from position i."""
+        m = min(m, self.n - i, NEURONS_PER_BLOCK)
+        cnt = self.count[i:i + m]
+        total = int(cnt.sum())
+        p = np.repeat(np.arange(m), cnt)
+        idx = np.repeat(self.start[i:i + m] - np.cumsum(cnt) + cnt, cnt) + np.arange(total)
+        keys = self.inp.key[idx]
+        mult = self.inp.rows[idx]
+        uk, kid = np.unique(keys, return_inverse=True)
+        order = np.lexsort((p, kid))
+        kid_s, p_s, mult_s = kid[order], p[order], mult[order]
+        big = int(mult.max()) + 1 if total else 1
+        acc = np.maximum.accumulate(kid_s * big + mult_s) - kid_s * big
+        first = np.r_[True, kid_s[1:] != kid_s[:-1]] if total else np.zeros(0, bool)
+        prev = np.where(first, 0, np.r_[0, acc[:-1]])
+        rows_cum = np.cumsum(np.bincount(p_s, weights=acc - prev, minlength=m)).astype(np.int64)
+        # feedback: a key whose source is in this block saves one external row
+        glob = self.glob[i:i + m]
+        self.window_pos[glob] = np.arange(m)
+        src_pos = self.window_pos[key_source(uk)]
+        self.window_pos[glob] = -1
+        first_use = np.full(uk.size, m, dtype=np.int64)
+        np.minimum.at(first_use, kid_s[first], p_s[first])
+        has = src_pos >= 0
+        t_src = np.maximum(src_pos[has], first_use[has])
+        src_of = key_source(uk[has])
+        # one feedback row per source neuron: the earliest time any of its keys qualifies
+        if src_of.size:
+            o = np.lexsort((t_src, src_of))
+            keep = np.r_[True, src_of[o][1:] != src_of[o][:-1]]
+            fb_cum = np.cumsum(np.bincount(t_src[o][keep], minlength=m)[:m])
+        else:
+            fb_cum = np.zeros(m, np.int64)
+        ext_cum = rows_cum - fb_cum
+        ok = (rows_cum <= ROWS_PER_BLOCK) & (ext_cum <= ext_budget) & self._groups_ok(i, m)
+        bad = np.flatnonzero(~ok)
+        t = int(bad[0]) if bad.size else m
+        if t == 0:
+            return 0, 0, 0
+        return t, int(rows_cum[t - 1]), int(ext_cum[t - 1])
+
+    def _groups_ok(self, i: int, m: int) -> np.ndarray:
+        v = self.vkey[i:i + m]
+        other = v != v[0]
+        if not other.any():
+            return np.ones(m, bool)
+        j = int(np.argmax(other))
+        third = (v != v[0]) & (v != v[j])
+        ok = np.cumsum(third) == 0
+        two = np.arange(m) >= j
+        n0 = np.cumsum(v == v[0])
+        n1 = np.cumsum(v == v[j])
+        return ok & (~two | ((n0 <= _HALF) & (n1 <= _HALF)))
+
+    def columns(self, i: int, t: int) -> np.ndarray:
+        v = self.vkey[i:i + t]
+        if t == 0 or (v == v[0]).all():
+            return np.arange(t)
+        a = v == v[0]
+        col = np.empty(t, dtype=np.int64)
+        col[a] = 2 * np.arange(int(a.sum()))
+        col[~a] = 2 * np.arange(int((~a).sum())) + 1
+        return col
+
+
+def _fail_alone(inputs: NeuronInputs, pos: int, pops: Callable[[int], str]) -> MappingError:
+    g = int(inputs.neurons[pos])
+    need = int(inputs.rows[inputs.indptr[pos]:inputs.indptr[pos + 1]].sum())
+    return MappingError(
+        f"population {pops(g)}: cell {g} needs {need} driver rows (one per distinct source, sign and "
+        f"synaptic time constant, more for weights above 15 x the largest row strength); a block has "
+        f"{ROWS_PER_BLOCK} rows and a chip {EXTERNAL_ROWS_PER_CHIP} external rows"
+    )
+
+
+def pack(inputs: NeuronInputs, order: np.ndarray, name: str, pops: Callable[[int], str],
+         progress: Callable[[float], None] | None = None) -> Partition:
+    """Greedy packing of the neurons in ``order`` (positions into ``inputs.neurons``)."""
+    pk = _Packer(inputs, order)
+    n = pk.n
+    chip = np.empty(n, np.int64)
+    block = np.empty(n, np.int64)
+    col = np.empty(n, np.int64)
+    i, c, guess, tick = 0, 0, 8, 0
+    while i < n:
+        ext_left = EXTERNAL_ROWS_PER_CHIP
+        for b in (0, 1):
+            if i >= n:
+                break
+            m = guess
+            while True:
+                t, _rows, ext = pk.fit(i, m, ext_left)
+                if t < m or i + m >= n or m >= NEURONS_PER_BLOCK:
+                    break
+                m *= 4
+            if t == 0:
+                if b == 0:
+                    raise _fail_alone(inputs, int(order[i]), pops)
+                break
+            sl = slice(i, i + t)
+            chip[sl], block[sl], col[sl] = c, b, pk.columns(i, t)
+            ext_left -= ext
+            i += t
+            guess = max(8, 2 * t + 4)
+        c += 1
+        if progress is not None and c - tick >= 256:
+            tick = c
+            progress(i / n)
+    out_chip = np.empty(n, np.int64)
+    out_block = np.empty(n, np.int64)
+    out_col = np.empty(n, np.int64)
+    out_chip[order], out_block[order], out_col[order] = chip, block, col
+    return Partition(inputs.neurons, out_chip, out_block, out_col, c, name)
+
+
+def candidate_orders(inputs: NeuronInputs, seed: int) -> list[tuple[str, np.ndarray]]:
+    """Orders to pack in: network order, and similar-source-set order (MinHash).
+
+    Both sort by parameter set first, so that blocks rarely mix parameter sets.
+    """
+    n = inputs.neurons.size
+    idx = np.arange(n)
+    orders = [("network", np.lexsort((idx, inputs.vkey)))]
+    if inputs.key.size and n > 1:
+        mask = np.uint64(0xFFFFFFFFFFFFFFFF)
+        salts = [np.uint64((0x9E3779B97F4A7C15 * (seed * 2 + j + 1)) & 0xFFFFFFFFFFFFFFFF) for j in range(2)]
+        hashes = []
+        for salt in salts:
+            with np.errstate(over="ignore"):
+                h = (inputs.key.astype(np.uint64) + salt) * np.uint64(0xBF58476D1CE4E5B9) & mask
+                h ^= h >> np.uint64(31)
+            has = np.diff(inputs.indptr) > 0
+            mh = np.full(n, np.iinfo(np.uint64).max, dtype=np.uint64)
+            mh[has] = np.minimum.reduceat(h, inputs.indptr[:-1][has])
+            hashes.append(mh)
+        orders.append(("similar-sources", np.lexsort((idx, hashes[1], hashes[0], inputs.vkey))))
+    return orders
