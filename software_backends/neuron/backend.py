@@ -79,6 +79,9 @@ class NeuronBackend:
                         for p in network.populations]
         self._electrode_params = [dict(c.parameters) for c in network.current_sources]
         self.populations = [self._build_population(p) for p in network.populations]
+        for built in self.populations:
+            if isinstance(built.builder, CellBuilder):
+                built.builder.set_method(built, not self.options.use_cvode)
         self._register_gids()
         self.projections = self._build_projections()
         self.electrodes = [self._build_electrode(i) for i in range(len(network.current_sources))]

@@ -131,6 +131,13 @@ class CellBuilder:
         is_local, slots = built.slots(cells)
         cells = np.asarray(cells, dtype=np.int64)[is_local]
         self._apply(built, translate(rules, _subset(params, cells)), slots)
+        for slot in slots.tolist():
+            built.points[slot].refresh()     # constants derived from the parameters
+
+    def set_method(self, built: BuiltPopulation, fixed_step: bool) -> None:
+        """Tell the mechanisms whether a fixed step or CVODE integrates them."""
+        _assign(built.points, "fixed_step", np.asarray(float(fixed_step)),
+                np.arange(len(built.points)))
 
     def set_state(self, built: BuiltPopulation, cells: np.ndarray, name: str,
                   values: np.ndarray) -> None:

@@ -9,6 +9,10 @@ conductance-based synapses, exponential (alpha = 0) or alpha-shaped (alpha = 1).
 A spike is emitted when v passes v_spike: v goes to v_reset, w grows by b and
 the membrane is held at v_reset for tau_refrac. delta_T = 0 removes the
 exponential term. Units: mV, ms, nA, uS (a is given in uS here).
+
+With a fixed step (fixed_step = 1) the synaptic kinetics are advanced exactly
+and the membrane current uses the conductances' means over the step, as in
+lif_alpha.mod (an exponential synapse is the case rise = 0).
 ENDCOMMENT
 
 NEURON {
@@ -17,7 +21,7 @@ NEURON {
     RANGE g_leak, v_rest, v_thresh, v_spike, v_reset, tau_refrac, i_offset, v_init
     RANGE a, b, delta_T, tau_w, w0
     RANGE tau_syn_E, tau_syn_I, e_rev_E, e_rev_I, alpha
-    RANGE syn_exc, syn_inh, syn_exc0, syn_inh0, w, refractory, g_clamp
+    RANGE syn_exc, syn_inh, syn_exc0, syn_inh0, w, refractory, g_clamp, fixed_step
     THREADSAFE
 }
 
@@ -49,12 +53,20 @@ PARAMETER {
     syn_exc0 = 0
     syn_inh0 = 0
     g_clamp = 1e6 (uS)
+    fixed_step = 1
 }
 
 ASSIGNED {
+    dt (ms)
     v (mV)
     i (nA)
     refractory
+    k_E
+    k_I
+    m0_E
+    m0_I
+    m1_E (ms)
+    m1_I (ms)
 }
 
 STATE {
@@ -72,16 +84,43 @@ INITIAL {
     syn_inh = syn_inh0
     w = w0
     refractory = 0
+    refresh()
     net_send(0, 3)
 }
 
 BREAKPOINT {
+    LOCAL g_exc, g_inh
     SOLVE kinetics METHOD cnexp
+    g_exc = syn_exc * m0_E + rise_exc * m1_E
+    g_inh = syn_inh * m0_I + rise_inh * m1_I
     if (refractory) {
         i = g_clamp * (v - v_reset)
     } else {
         i = g_leak * (v - v_rest) - spike_current(v) + w
-        i = i + syn_exc * (v - e_rev_E) + syn_inh * (v - e_rev_I) - i_offset
+        i = i + g_exc * (v - e_rev_E) + g_inh * (v - e_rev_I) - i_offset
+    }
+}
+
+PROCEDURE refresh() {
+    LOCAL e
+    : called at initialisation and by Python after a parameter changes;
+    : the constants are derived in lif_alpha.mod
+    if (fixed_step) {
+        e = exp(-dt / tau_syn_E)
+        k_E = dt / (tau_syn_E * (1 - e))
+        m0_E = (1 - e) * tau_syn_E / dt
+        m1_E = (tau_syn_E * tau_syn_E * (1 - e) - tau_syn_E * dt * e) / dt
+        e = exp(-dt / tau_syn_I)
+        k_I = dt / (tau_syn_I * (1 - e))
+        m0_I = (1 - e) * tau_syn_I / dt
+        m1_I = (tau_syn_I * tau_syn_I * (1 - e) - tau_syn_I * dt * e) / dt
+    } else {
+        k_E = 1
+        k_I = 1
+        m0_E = 1
+        m0_I = 1
+        m1_E = 0
+        m1_I = 0
     }
 }
 
@@ -103,8 +142,8 @@ FUNCTION spike_current(v (mV)) (nA) {
 DERIVATIVE kinetics {
     rise_exc' = -rise_exc / tau_syn_E
     rise_inh' = -rise_inh / tau_syn_I
-    syn_exc' = rise_exc - syn_exc / tau_syn_E
-    syn_inh' = rise_inh - syn_inh / tau_syn_I
+    syn_exc' = k_E * rise_exc - syn_exc / tau_syn_E
+    syn_inh' = k_I * rise_inh - syn_inh / tau_syn_I
     w' = (a * (v - v_rest) - w) / tau_w
 }
 

@@ -12,7 +12,8 @@ with, for u = v - v_offset (mV, rates in 1/ms),
   alpha_n = 0.032 (15 - u) / (exp((15 - u) / 5) - 1)
   beta_n  = 0.5 exp((10 - u) / 40)
 
-A spike is reported when v rises through v_offset + 30 mV. Units: mV, ms, nA, uS.
+With a fixed step the synaptic current uses each conductance's mean over the
+step (see lif_exp.mod). A spike is reported when v rises through v_offset + 30 mV. Units: mV, ms, nA, uS.
 ENDCOMMENT
 
 NEURON {
@@ -20,7 +21,7 @@ NEURON {
     NONSPECIFIC_CURRENT i
     RANGE gbar_Na, gbar_K, g_leak, v_offset, e_rev_Na, e_rev_K, e_rev_leak
     RANGE e_rev_E, e_rev_I, tau_syn_E, tau_syn_I, i_offset, v_init
-    RANGE syn_exc, syn_inh, syn_exc0, syn_inh0, m, h, n, m0, h0, n0
+    RANGE syn_exc, syn_inh, syn_exc0, syn_inh0, m, h, n, m0, h0, n0, fixed_step
     THREADSAFE
 }
 
@@ -49,9 +50,11 @@ PARAMETER {
     m0 = 0
     h0 = 1
     n0 = 0
+    fixed_step = 1
 }
 
 ASSIGNED {
+    dt (ms)
     v (mV)
     i (nA)
     alpha_m (/ms)
@@ -60,6 +63,8 @@ ASSIGNED {
     beta_h (/ms)
     alpha_n (/ms)
     beta_n (/ms)
+    mean_E
+    mean_I
 }
 
 STATE {
@@ -76,14 +81,32 @@ INITIAL {
     m = m0
     h = h0
     n = n0
+    refresh()
     net_send(0, 3)
 }
 
 BREAKPOINT {
     SOLVE kinetics METHOD cnexp
     i = gbar_Na * m * m * m * h * (v - e_rev_Na) + gbar_K * n * n * n * n * (v - e_rev_K)
-    i = i + g_leak * (v - e_rev_leak) + syn_exc * (v - e_rev_E) + syn_inh * (v - e_rev_I)
+    i = i + g_leak * (v - e_rev_leak) + mean_E * syn_exc * (v - e_rev_E)
+    i = i + mean_I * syn_inh * (v - e_rev_I)
     i = i - i_offset
+}
+
+PROCEDURE refresh() {
+    : called at initialisation and by Python after a parameter changes
+    mean_E = step_mean(tau_syn_E)
+    mean_I = step_mean(tau_syn_I)
+}
+
+FUNCTION step_mean(tau (ms)) {
+    LOCAL x
+    if (fixed_step) {
+        x = dt / tau
+        step_mean = (1 - exp(-x)) / x
+    } else {
+        step_mean = 1
+    }
 }
 
 DERIVATIVE kinetics {

@@ -11,7 +11,7 @@ ENDCOMMENT
 NEURON {
     POINT_PROCESS PynnHwIzhikevich
     NONSPECIFIC_CURRENT i
-    RANGE a, b, c, d, i_offset, v_init, u0, u, v_peak
+    RANGE a, b, c, d, i_offset, v_init, u0, u, v_peak, fixed_step
     THREADSAFE
 }
 
@@ -30,6 +30,8 @@ PARAMETER {
     u0 = -14 (mV/ms)
     v_peak = 30 (mV)
     capacitance = 0.001 (nA ms/mV)
+    : accepted like the other cell mechanisms; nothing here depends on the method
+    fixed_step = 1
 }
 
 ASSIGNED {
@@ -49,6 +51,10 @@ INITIAL {
 BREAKPOINT {
     SOLVE kinetics METHOD cnexp
     i = -capacitance * (0.04 * v * v + 5 * v + 140 - u) - i_offset
+}
+
+PROCEDURE refresh() {
+    : nothing is derived from the parameters (the other mechanisms need this)
 }
 
 DERIVATIVE kinetics {

@@ -3,8 +3,14 @@ Leaky integrate-and-fire point neuron with exponentially decaying synaptic
 conductances (conductance = 1) or currents (conductance = 0).
 
 The point process carries the whole neuron; its section supplies only the
-membrane capacitance. Units: mV, ms, nA, uS. A NetCon weight vector is
-(weight, receptor) with receptor 0 = excitatory, 1 = inhibitory.
+membrane capacitance, and Python sets v to v_init at each initialisation.
+Units: mV, ms, nA, uS. A NetCon weight vector is (weight, receptor) with
+receptor 0 = excitatory, 1 = inhibitory.
+
+With a fixed step (fixed_step = 1) the membrane current of a step uses each
+synaptic variable's mean over the step, syn (1 - exp(-dt/tau)) tau/dt, rather
+than its value at the start of the step: the latter would overstate every
+post-synaptic potential by about dt / (2 tau).
 
 After a spike the membrane is set to v_reset and held there for tau_refrac by
 a clamp conductance g_clamp that dwarfs every other conductance of the cell.
@@ -14,7 +20,7 @@ NEURON {
     POINT_PROCESS PynnHwLifExp
     NONSPECIFIC_CURRENT i
     RANGE g_leak, v_rest, v_thresh, v_reset, tau_refrac, i_offset, v_init
-    RANGE tau_syn_E, tau_syn_I, e_rev_E, e_rev_I, conductance
+    RANGE tau_syn_E, tau_syn_I, e_rev_E, e_rev_I, conductance, fixed_step
     RANGE syn_exc, syn_inh, syn_exc0, syn_inh0, refractory, g_clamp
     THREADSAFE
 }
@@ -38,15 +44,19 @@ PARAMETER {
     e_rev_E = 0 (mV)
     e_rev_I = -70 (mV)
     conductance = 1
+    fixed_step = 1
     syn_exc0 = 0
     syn_inh0 = 0
     g_clamp = 1e6 (uS)
 }
 
 ASSIGNED {
+    dt (ms)
     v (mV)
     i (nA)
     refractory
+    mean_E
+    mean_I
 }
 
 STATE {
@@ -58,17 +68,37 @@ INITIAL {
     syn_exc = syn_exc0
     syn_inh = syn_inh0
     refractory = 0
+    refresh()
     net_send(0, 3)
 }
 
 BREAKPOINT {
+    LOCAL g_exc, g_inh
     SOLVE kinetics METHOD cnexp
+    g_exc = syn_exc * mean_E
+    g_inh = syn_inh * mean_I
     if (refractory) {
         i = g_clamp * (v - v_reset)
     } else if (conductance) {
-        i = g_leak * (v - v_rest) + syn_exc * (v - e_rev_E) + syn_inh * (v - e_rev_I) - i_offset
+        i = g_leak * (v - v_rest) + g_exc * (v - e_rev_E) + g_inh * (v - e_rev_I) - i_offset
     } else {
-        i = g_leak * (v - v_rest) - syn_exc - syn_inh - i_offset
+        i = g_leak * (v - v_rest) - g_exc - g_inh - i_offset
+    }
+}
+
+PROCEDURE refresh() {
+    : called at initialisation and by Python after a parameter changes
+    mean_E = step_mean(tau_syn_E)
+    mean_I = step_mean(tau_syn_I)
+}
+
+FUNCTION step_mean(tau (ms)) {
+    LOCAL x
+    if (fixed_step) {
+        x = dt / tau
+        step_mean = (1 - exp(-x)) / x
+    } else {
+        step_mean = 1
     }
 }
 

@@ -4,7 +4,8 @@ spike-frequency adaptation (g_s) and relative refractoriness (g_r): each spike
 raises g_s by q_sfa and g_r by q_rr, which then decay with tau_sfa and tau_rr
 and pull the membrane towards e_rev_sfa and e_rev_rr.
 
-Units: mV, ms, nA, uS; the adaptation increments and the recorded g_s, g_r are
+With a fixed step the membrane current uses each conductance's mean over the
+step (see lif_exp.mod). Units: mV, ms, nA, uS; the adaptation increments and the recorded g_s, g_r are
 in nS as in the standard model, hence the factor 0.001 in the currents.
 NetCon weights are (weight, receptor). Refractoriness as in lif_exp.mod.
 ENDCOMMENT
@@ -16,7 +17,7 @@ NEURON {
     RANGE tau_syn_E, tau_syn_I, e_rev_E, e_rev_I
     RANGE tau_sfa, e_rev_sfa, q_sfa, tau_rr, e_rev_rr, q_rr
     RANGE syn_exc, syn_inh, g_s, g_r, syn_exc0, syn_inh0, g_s0, g_r0
-    RANGE refractory, g_clamp
+    RANGE refractory, g_clamp, fixed_step
     THREADSAFE
 }
 
@@ -49,12 +50,18 @@ PARAMETER {
     g_s0 = 0
     g_r0 = 0
     g_clamp = 1e6 (uS)
+    fixed_step = 1
 }
 
 ASSIGNED {
+    dt (ms)
     v (mV)
     i (nA)
     refractory
+    mean_E
+    mean_I
+    mean_s
+    mean_r
 }
 
 STATE {
@@ -70,6 +77,7 @@ INITIAL {
     g_s = g_s0
     g_r = g_r0
     refractory = 0
+    refresh()
     net_send(0, 3)
 }
 
@@ -78,8 +86,27 @@ BREAKPOINT {
     if (refractory) {
         i = g_clamp * (v - v_reset)
     } else {
-        i = g_leak * (v - v_rest) + syn_exc * (v - e_rev_E) + syn_inh * (v - e_rev_I)
-        i = i + 0.001 * (g_s * (v - e_rev_sfa) + g_r * (v - e_rev_rr)) - i_offset
+        i = g_leak * (v - v_rest) + mean_E * syn_exc * (v - e_rev_E)
+        i = i + mean_I * syn_inh * (v - e_rev_I) - i_offset
+        i = i + 0.001 * (mean_s * g_s * (v - e_rev_sfa) + mean_r * g_r * (v - e_rev_rr))
+    }
+}
+
+PROCEDURE refresh() {
+    : called at initialisation and by Python after a parameter changes
+    mean_E = step_mean(tau_syn_E)
+    mean_I = step_mean(tau_syn_I)
+    mean_s = step_mean(tau_sfa)
+    mean_r = step_mean(tau_rr)
+}
+
+FUNCTION step_mean(tau (ms)) {
+    LOCAL x
+    if (fixed_step) {
+        x = dt / tau
+        step_mean = (1 - exp(-x)) / x
+    } else {
+        step_mean = 1
     }
 }
 
