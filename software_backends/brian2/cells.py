@@ -6,9 +6,9 @@ sources is ``i_inj``. Membrane potentials are clamped during the refractory peri
 while synaptic variables keep decaying (as in NEST). Integration: ``exact`` for
 IF_curr_exp and IF_curr_delta (Brian solves the linear system symbolically, about
 1 s per build); ``exponential_euler`` for the conductance-based, the alpha-shaped
-(solving those symbolically takes Brian about 9 s) and Hodgkin-Huxley models:
-exact decays, and the exact membrane response to the synaptic variables held
-for one step; ``rk4`` for the exponential (AdEx) models; forward Euler for
+and Hodgkin-Huxley models: exact decays, and the exact membrane response to the
+synaptic variables held for one step (alpha kernels are advanced exactly by a
+step of their own, see ``_alpha_step``); ``rk4`` for the exponential (AdEx) models; forward Euler for
 Izhikevich (as NEST does).
 """
 
@@ -28,22 +28,35 @@ _COND_EXP = """
 dgsyn_exc/dt = -gsyn_exc / tau_syn_E : siemens
 dgsyn_inh/dt = -gsyn_inh / tau_syn_I : siemens
 """
-# alpha shape: g(t) = w e t / tau exp(-t / tau), peak w at t = tau
+# Alpha shape: g(t) = w e t / tau exp(-t / tau), peak w at t = tau. It is the
+# solution of g' = (x - g) / tau, x' = -x / tau with x(0) = e w, advanced exactly
+# once per step after the membrane (Brian's exponential Euler would hold x fixed
+# over the step and overshoot the peak by about 2 % at dt = tau / 20).
 _COND_ALPHA = """
-dgsyn_exc/dt = (xsyn_exc - gsyn_exc) / tau_syn_E : siemens
-dxsyn_exc/dt = -xsyn_exc / tau_syn_E : siemens
-dgsyn_inh/dt = (xsyn_inh - gsyn_inh) / tau_syn_I : siemens
-dxsyn_inh/dt = -xsyn_inh / tau_syn_I : siemens
+gsyn_exc : siemens
+xsyn_exc : siemens
+gsyn_inh : siemens
+xsyn_inh : siemens
 """
+
+
+def _alpha_step(kind: str) -> tuple[tuple[str, str], ...]:
+    code = "\n".join(
+        f"{kind}syn_{side} = ({kind}syn_{side} + xsyn_{side} * dt / {tau}) * exp(-dt / {tau})\n"
+        f"xsyn_{side} = xsyn_{side} * exp(-dt / {tau})"
+        for side, tau in (("exc", "tau_syn_E"), ("inh", "tau_syn_I")))
+    return ((code, "after_groups"),)
+
+
 _CURR_EXP = """
 disyn_exc/dt = -isyn_exc / tau_syn_E : amp
 disyn_inh/dt = -isyn_inh / tau_syn_I : amp
 """
 _CURR_ALPHA = """
-disyn_exc/dt = (xsyn_exc - isyn_exc) / tau_syn_E : amp
-dxsyn_exc/dt = -xsyn_exc / tau_syn_E : amp
-disyn_inh/dt = (xsyn_inh - isyn_inh) / tau_syn_I : amp
-dxsyn_inh/dt = -xsyn_inh / tau_syn_I : amp
+isyn_exc : amp
+xsyn_exc : amp
+isyn_inh : amp
+xsyn_inh : amp
 """
 _I_INJ = "i_inj : amp\n"
 _COND_CURRENT = "gsyn_exc * (e_rev_E - v) + gsyn_inh * (e_rev_I - v)"
@@ -125,14 +138,15 @@ CELL_MODELS: dict[type, CellModel] = {
     std.IF_cond_alpha: CellModel(
         _LIF_COND + _COND_ALPHA + _I_INJ, _THRESHOLD, _LIF_RESET, _REFRACTORY,
         "exponential_euler", _MEMBRANE + _TAU_SYN + _E_REV, {**_V, **_GSYN},
-        _COND_ALPHA_RECEPTORS, "uS"),
+        _COND_ALPHA_RECEPTORS, "uS", regular=_alpha_step("g")),
     std.IF_curr_exp: CellModel(
         _LIF_CURR + _CURR_EXP + _I_INJ, _THRESHOLD, _LIF_RESET, _REFRACTORY, "exact",
         _MEMBRANE + _TAU_SYN, {**_V, **_ISYN}, _CURR_RECEPTORS, "nA"),
     std.IF_curr_alpha: CellModel(
         _LIF_CURR + _CURR_ALPHA + _I_INJ, _THRESHOLD, _LIF_RESET, _REFRACTORY,
         "exponential_euler",
-        _MEMBRANE + _TAU_SYN, {**_V, **_ISYN}, _CURR_ALPHA_RECEPTORS, "nA"),
+        _MEMBRANE + _TAU_SYN, {**_V, **_ISYN}, _CURR_ALPHA_RECEPTORS, "nA",
+        regular=_alpha_step("i")),
     std.IF_curr_delta: CellModel(
         _LIF_DELTA + _I_INJ, _THRESHOLD, _LIF_RESET, _REFRACTORY, "exact", _MEMBRANE, _V,
         _DELTA_RECEPTORS, "mV", delta_synapses=True),
@@ -171,7 +185,7 @@ CELL_MODELS: dict[type, CellModel] = {
             same("v_spike", "mV"), same("a", "nS"), same("b", "nA"), same("delta_T", "mV"),
             same("tau_w", "ms")),
         {**_V, "w": Variable("w", "nA"), **_GSYN}, _COND_ALPHA_RECEPTORS, "uS",
-        checks=(("delta_T", _positive_delta_t,
+        regular=_alpha_step("g"), checks=(("delta_T", _positive_delta_t,
                  "must be > 0 mV on Brian 2 (the exponential term divides by it)"),)),
     # A spike is the peak of an action potential above V_T + 30 mV, followed by NEST's
     # default dead time of 2 ms (as hh_cond_exp_traub detects it).

@@ -170,10 +170,10 @@ class CurrentDriver:
             if not any(target.current is a for a in self._arrays):
                 self._arrays.append(target.current)
 
-    def step_function(self) -> Callable[[Any], None]:
-        """The function the NetworkOperation calls with the time."""
-        def update(t) -> None:
-            self.apply(int(round(float(t) * 1000.0 / self.dt)))
+    def step_function(self, clock: Any) -> Callable[[], None]:
+        """The function the NetworkOperation calls every step of ``clock``."""
+        def update() -> None:
+            self.apply(int(round(float(np.asarray(clock.t_)) * 1000.0 / self.dt)))
         return update
 
     def apply(self, step: int) -> None:

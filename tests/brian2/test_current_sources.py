@@ -1,0 +1,130 @@
+"""Current sources on Brian 2: timing, units, recording of the injected current."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pynn_hw.standardmodels import cells as std
+from pynn_hw.standardmodels import electrodes as el
+
+DT = 0.1
+
+
+def _cell(builder, **params):
+    return builder.population(std.IF_curr_exp, 1, record={"v": "all"}, v_thresh=100.0,
+                              tau_m=10.0, cm=0.5, **params)
+
+
+def test_dc_source_charges_the_membrane_from_its_start(net):
+    # u(t) = R I (1 - exp(-(t - start) / tau_m)) for start < t <= stop, R = 20 MOhm
+    builder = net()
+    _cell(builder)
+    builder.current(el.DCSource, [0], record=True, amplitude=0.25, start=5.0, stop=15.0)
+    backend = builder.build()
+    backend.run_until(20.0)
+    v = backend.get_signal(0, "v", clear=False).values[:, 0]
+    t = np.arange(v.size) * DT
+    on = (t >= 5.0) & (t <= 15.0 + 1e-9)
+    expected = -65.0 + 5.0 * (1.0 - np.exp(-(t[on] - 5.0) / 10.0))
+    np.testing.assert_allclose(v[on], expected, atol=1e-9)
+    assert np.all(v[t < 5.0] == -65.0)
+    current = backend.get_current(0, clear=False)
+    assert current.values.shape == (201, 1)
+    np.testing.assert_array_equal(current.values[:, 0],
+                                  np.where((t >= 5.0 - 1e-9) & (t < 15.0 - 1e-9), 0.25, 0.0))
+
+
+def test_dc_source_from_time_zero_acts_in_the_first_step(net):
+    builder = net()
+    _cell(builder)
+    builder.current(el.DCSource, [0], record=True, amplitude=0.25)
+    backend = builder.build()
+    backend.run_until(2.0)
+    v = backend.get_signal(0, "v", clear=False).values[:, 0]
+    assert v[1] == pytest.approx(-65.0 + 5.0 * (1.0 - np.exp(-0.01)), abs=1e-12)
+    np.testing.assert_array_equal(backend.get_current(0, clear=False).values[:, 0], 0.25)
+
+
+def test_ac_source_follows_its_formula(net):
+    builder = net()
+    _cell(builder)
+    builder.current(el.ACSource, [0], record=True, amplitude=0.2, offset=0.05,
+                    frequency=40.0, phase=30.0, start=2.0, stop=80.0)
+    backend = builder.build()
+    backend.run_until(100.0)
+    i = backend.get_current(0, clear=False).values[:, 0]
+    t = np.arange(i.size) * DT
+    on = (t >= 2.0 - 1e-9) & (t < 80.0 - 1e-9)
+    expected = 0.05 + 0.2 * np.sin(2 * np.pi * 40.0 * t[on] / 1000.0 + np.deg2rad(30.0))
+    np.testing.assert_allclose(i[on], expected, atol=1e-12)
+    assert np.all(i[~on] == 0.0)
+
+
+def test_step_source_switches_at_its_times(net):
+    builder = net()
+    _cell(builder)
+    builder.current(el.StepCurrentSource, [0], record=True, times=[1.0, 3.0, 6.0],
+                    amplitudes=[0.3, -0.1, 0.0])
+    backend = builder.build()
+    backend.run_until(8.0)
+    i = backend.get_current(0, clear=False).values[:, 0]
+    t = np.arange(i.size) * DT
+    expected = np.select([t < 1.0 - 1e-9, t < 3.0 - 1e-9, t < 6.0 - 1e-9], [0.0, 0.3, -0.1], 0.0)
+    np.testing.assert_allclose(i, expected, atol=1e-12)
+    # the membrane integrates exactly that current (R = 20 MOhm, tau_m = 10 ms)
+    v = backend.get_signal(0, "v", clear=False).values[:, 0]
+    assert v[30] == pytest.approx(-65.0 + 6.0 * (1.0 - np.exp(-0.2)), abs=1e-9)
+
+
+def test_noisy_source_mean_and_spread_independent_per_cell(net):
+    builder = net(rng_seed=3)
+    builder.population(std.IF_curr_exp, 2, record={"v": "all"}, v_thresh=100.0)
+    builder.current(el.NoisyCurrentSource, [0, 1], record=True, mean=0.1, stdev=0.4, dt=1.0,
+                    start=0.0, stop=5000.0)
+    backend = builder.build()
+    backend.run_until(5000.0)
+    i = backend.get_current(0, clear=False).values[:50000, 0]
+    # values are drawn every 1 ms: 5000 independent draws (sd of the mean 0.006)
+    assert i.mean() == pytest.approx(0.1, abs=0.03)
+    assert i.std() == pytest.approx(0.4, rel=0.05)
+    assert np.unique(i[:1000]).size == 100
+    v = backend.get_signal(0, "v", clear=False).values
+    assert not np.allclose(v[:, 0], v[:, 1])
+
+
+def test_changing_a_source_between_runs_and_reset(net):
+    builder = net()
+    _cell(builder)
+    builder.current(el.DCSource, [0], record=True, amplitude=0.1, start=1.0, stop=1e12)
+    backend = builder.build()
+    backend.run_until(5.0)
+    backend.set_current_source(0, {"amplitude": 0.4, "start": 1.0, "stop": 1e12})
+    backend.run_until(10.0)
+    i = backend.get_current(0, clear=False).values[:, 0]
+    assert i[30] == pytest.approx(0.1) and i[-1] == pytest.approx(0.4)
+    backend.reset()
+    backend.run_until(3.0)
+    i = backend.get_current(0, clear=False).values[:, 0]
+    np.testing.assert_array_equal(i, np.where(np.arange(31) >= 10, 0.4, 0.0))
+    v = backend.get_signal(0, "v", clear=False).values[:, 0]
+    assert v[-1] == pytest.approx(-65.0 + 8.0 * (1.0 - np.exp(-0.2)), abs=1e-9)
+
+
+def test_two_sources_add_up(net):
+    builder = net()
+    _cell(builder)
+    builder.current(el.DCSource, [0], amplitude=0.1)
+    builder.current(el.DCSource, [0], amplitude=0.15)
+    backend = builder.build()
+    backend.run_until(1.0)
+    v = backend.get_signal(0, "v", clear=False).values[-1, 0]
+    assert v == pytest.approx(-65.0 + 5.0 * (1.0 - np.exp(-0.1)), abs=1e-9)
+
+
+def test_spike_sources_take_no_current(net):
+    builder = net()
+    builder.population(std.SpikeSourcePoisson, 2)
+    builder.current(el.DCSource, [0, 1])
+    with pytest.raises(TypeError, match="spike sources take no current"):
+        builder.build()

@@ -1,0 +1,143 @@
+"""Spike sources on Brian 2: exact playback and the statistics of random sources."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pynn_hw.errors import InvalidParameterValueError, RoundingWarning
+from pynn_hw.parameters import Sequence
+from pynn_hw.standardmodels import cells as std
+
+
+def test_spike_array_plays_back_exact_times(net):
+    builder = net()
+    times = [[0.5, 1.0, 7.3, 20.0], [], [3.3]]
+    builder.population(std.SpikeSourceArray, 3, record={"spikes": "all"},
+                       spike_times=np.array([Sequence(t) for t in times], dtype=object))
+    backend = builder.build()
+    backend.run_until(25.0)
+    spikes = backend.get_spikes(0, clear=False)
+    order = np.lexsort((spikes.times, spikes.cells))
+    np.testing.assert_array_equal(spikes.cells[order], [0, 0, 0, 0, 2])
+    np.testing.assert_allclose(spikes.times[order], [0.5, 1.0, 7.3, 20.0, 3.3], atol=1e-12)
+
+
+def test_spike_array_drives_a_synapse_after_its_delay(net):
+    builder = net()
+    src = builder.population(std.SpikeSourceArray, 1, spike_times=Sequence([4.0]))
+    cell = builder.population(std.IF_cond_exp, 1, record={"gsyn_exc": "all"})
+    builder.projection(src, cell, [0], [0], 0.01, 2.5)
+    backend = builder.build()
+    backend.run_until(10.0)
+    g = backend.get_signal(cell, "gsyn_exc", clear=False).values[:, 0]
+    assert np.flatnonzero(g)[0] == 65          # 4.0 + 2.5 ms
+    assert g[65] == pytest.approx(0.01)
+
+
+def test_spike_at_time_zero_moves_to_the_first_step(net):
+    builder = net()
+    builder.population(std.SpikeSourceArray, 1, record={"spikes": "all"},
+                       spike_times=Sequence([0.0, 2.0]))
+    with pytest.warns(RoundingWarning, match="earliest spike time is dt"):
+        backend = builder.build()
+    backend.run_until(5.0)
+    np.testing.assert_allclose(backend.get_spikes(0, clear=False).times, [0.1, 2.0])
+
+
+def test_off_grid_spike_times_are_rounded_with_a_warning(net):
+    builder = net()
+    builder.population(std.SpikeSourceArray, 1, record={"spikes": "all"},
+                       spike_times=Sequence([1.04, 2.26]))
+    with pytest.warns(RoundingWarning, match="rounded to the grid"):
+        backend = builder.build()
+    backend.run_until(5.0)
+    np.testing.assert_allclose(backend.get_spikes(0, clear=False).times, [1.0, 2.3])
+
+
+def test_spike_times_changed_between_runs(net):
+    builder = net()
+    builder.population(std.SpikeSourceArray, 1, record={"spikes": "all"},
+                       spike_times=Sequence([1.0, 8.0]))
+    backend = builder.build()
+    backend.run_until(5.0)
+    holder = np.empty((), dtype=object)
+    holder[()] = Sequence([2.0, 6.0, 9.5])
+    with pytest.warns(RuntimeWarning, match="dropped"):
+        backend.set_parameters(0, np.array([0]), "spike_times", holder)
+    backend.run_until(12.0)
+    np.testing.assert_allclose(backend.get_spikes(0, clear=False).times, [1.0, 6.0, 9.5])
+
+
+def test_poisson_rate_and_window(net):
+    # 200 cells x 50 Hz x 1 s (window 200..1200 ms): 10000 spikes expected,
+    # sd 100 -> 4 % is 4 sd
+    builder = net(rng_seed=5)
+    builder.population(std.SpikeSourcePoisson, 200, record={"spikes": "all"}, rate=50.0,
+                       start=200.0, duration=1000.0)
+    backend = builder.build()
+    backend.run_until(1500.0)
+    times = backend.get_spikes(0, clear=False).times
+    assert times.size == pytest.approx(10000, rel=0.04)
+    assert times.min() > 200.0 and times.max() <= 1200.0
+
+
+def test_poisson_refractory_has_a_dead_time_and_keeps_the_mean_rate(net):
+    # rate 100 Hz, dead time 5 ms: 100 cells x 2 s = 20000 spikes expected (sd ~ 70)
+    builder = net(rng_seed=6)
+    builder.population(std.SpikeSourcePoissonRefractory, 100, record={"spikes": "all"},
+                       rate=100.0, tau_refrac=5.0)
+    backend = builder.build()
+    backend.run_until(2000.0)
+    spikes = backend.get_spikes(0, clear=False)
+    assert spikes.times.size == pytest.approx(20000, rel=0.03)
+    order = np.lexsort((spikes.times, spikes.cells))
+    cells, times = spikes.cells[order], spikes.times[order]
+    isi = np.diff(times)[np.diff(cells) == 0]
+    assert isi.min() >= 5.0 - 1e-9
+
+
+def test_gamma_source_rate_and_regularity(net):
+    # alpha 4, beta 200 Hz: rate beta / alpha = 50 Hz, ISI CV 1 / sqrt(alpha) = 0.5
+    builder = net(rng_seed=7)
+    builder.population(std.SpikeSourceGamma, 100, record={"spikes": "all"}, alpha=4.0,
+                       beta=200.0)
+    backend = builder.build()
+    backend.run_until(2000.0)
+    spikes = backend.get_spikes(0, clear=False)
+    # 10000 spikes expected; sd about 50 (gamma counts vary less than Poisson)
+    assert spikes.times.size == pytest.approx(10000, rel=0.03)
+    order = np.lexsort((spikes.times, spikes.cells))
+    isi = np.diff(spikes.times[order])[np.diff(spikes.cells[order]) == 0]
+    assert isi.std() / isi.mean() == pytest.approx(0.5, abs=0.04)
+
+
+def test_gamma_shape_must_be_a_whole_number(net):
+    builder = net()
+    builder.population(std.SpikeSourceGamma, 2, alpha=2.5)
+    with pytest.raises(InvalidParameterValueError, match="whole number"):
+        builder.build()
+
+
+def test_refractory_source_cannot_exceed_one_over_its_dead_time(net):
+    builder = net()
+    builder.population(std.SpikeSourcePoissonRefractory, 2, rate=300.0, tau_refrac=5.0)
+    with pytest.raises(InvalidParameterValueError, match="rate \\* tau_refrac must be < 1"):
+        builder.build()
+
+
+def test_same_seed_same_spikes_and_rate_change_between_runs(net):
+    results = []
+    for _ in range(2):
+        builder = net(rng_seed=9)
+        builder.population(std.SpikeSourcePoisson, 20, record={"spikes": "all"}, rate=20.0)
+        backend = builder.build()
+        backend.run_until(500.0)
+        backend.set_parameters(0, np.arange(20), "rate", np.full(20, 200.0))
+        backend.run_until(1000.0)
+        results.append(backend.get_spikes(0, clear=False))
+    np.testing.assert_array_equal(results[0].times, results[1].times)
+    times = results[0].times
+    # 20 cells: 200 spikes expected before 500 ms, 2000 after
+    assert (times <= 500.0).sum() == pytest.approx(200, abs=60)
+    assert (times > 500.0).sum() == pytest.approx(2000, rel=0.1)
