@@ -13,6 +13,7 @@ earlier backend built.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -285,7 +286,6 @@ class NeuronBackend:
     def set_recording(self, population: int, variable: str, cells: np.ndarray,
                       sampling_interval: float) -> None:
         """Record ``variable`` from exactly ``cells`` from now on (empty: stop)."""
-        from neuron import h
         self._check_owner()
         spec = self.network.populations[population]
         self.spikes.drain()
@@ -300,8 +300,20 @@ class NeuronBackend:
                                  reason="the sampling interval cannot change after build")
         if not self.signals[population]:
             self._intervals[population] = interval
+        before = {cell for recorder in self.signals[population].values()
+                  for cell in recorder.vectors}
         self._record_signal(population, variable, cells)
-        h.frecord_init()
+        added = {cell for recorder in self.signals[population].values()
+                 for cell in recorder.vectors} - before
+        if not added:
+            return
+        if self._steps == 0:
+            self._initialize()      # NEURON attaches new recorders when it initialises
+        else:
+            warnings.warn(
+                f"{spec.label}: NEURON starts recording {variable!r} from {len(added)} more "
+                f"cell(s) at the next reset(); until then their values are NaN",
+                RuntimeWarning, stacklevel=3)
 
     # -- parameters and state --------------------------------------------------------
     def set_parameters(self, population: int, cells: np.ndarray, name: str,

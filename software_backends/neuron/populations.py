@@ -238,8 +238,10 @@ class RandomSourceBuilder(_SourceBase):
 class ArraySourceBuilder(_SourceBase):
     """Spike arrays: a PynnHwSpikePlayer per cell, fed with events from Python.
 
-    ``extra['times']`` holds the current spike times of every local cell and
-    ``extra['feeds']`` the NetCon that carries the events of the current generation.
+    ``extra['times']`` holds the current spike times of every local cell,
+    ``extra['feeds']`` the NetCon that carries the events of the current generation
+    and ``extra['retired']`` the NetCons of older generations whose events may still
+    be queued (until the next initialisation).
     """
 
     def create(self, spec: PopulationSpec, params: dict[str, np.ndarray],
@@ -249,6 +251,7 @@ class ArraySourceBuilder(_SourceBase):
         built = BuiltPopulation(spec, self, local, points)
         built.extra["times"] = _spike_times(params["spike_times"], spec.size, local)
         built.extra["feeds"] = [self._feed(point) for point in points]
+        built.extra["retired"] = []
         return built
 
     @staticmethod
@@ -271,6 +274,8 @@ class ArraySourceBuilder(_SourceBase):
             built.extra["times"][slot] = times
             point = built.points[slot]
             point.generation = point.generation + 1     # events already queued: ignored
+            # a queued event refers to its NetCon: the old one must outlive the queue
+            built.extra["retired"].append(built.extra["feeds"][slot])
             feed = self._feed(point)
             built.extra["feeds"][slot] = feed
             future = times[times >= t]
@@ -288,6 +293,7 @@ class ArraySourceBuilder(_SourceBase):
 
     def after_initialize(self, built: BuiltPopulation, t: float) -> None:
         """Queue every spike (the event queue is empty after an initialisation)."""
+        built.extra["retired"] = []
         for feed, times in zip(built.extra["feeds"], built.extra["times"]):
             bulk.schedule(feed, times)
 

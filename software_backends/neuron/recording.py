@@ -5,9 +5,10 @@ gids), which are moved into per-population buffers after every run.
 
 Analog variables are recorded into one Vector per cell. With a fixed time step a
 Vector takes a sample at every step; its last sample always belongs to the current
-time, so the samples are placed by counting back from there (a recording started in
-the middle of a segment gets NaN before its first sample) and then thinned to the
-sampling interval. With CVODE the Vector samples every ``interval`` ms itself.
+time, so the samples are placed by counting back from there (a cell without
+samples yet has NaN) and then thinned to the sampling interval. NEURON attaches a
+new Vector only when it initialises, so recordings added in the middle of a
+segment start at the next reset. With CVODE the Vector samples every ``interval`` ms itself.
 """
 
 from __future__ import annotations

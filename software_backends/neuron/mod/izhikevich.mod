@@ -49,7 +49,8 @@ INITIAL {
 }
 
 BREAKPOINT {
-    SOLVE kinetics METHOD cnexp
+    : cnexp divides by a, which may be 0
+    SOLVE kinetics METHOD derivimplicit
     i = -capacitance * (0.04 * v * v + 5 * v + 140 - u) - i_offset
 }
 
