@@ -49,6 +49,10 @@ DEFAULT_NEURON_RATE_HZ = 10.0
 #: Ticks from a spike to its event at a row (feedback, or a route inside one chip).
 OUTPUT_LATENCY_TICKS = TICKS_PER_CYCLE
 _READOUT_VARIABLES = ("v", "gsyn_exc", "gsyn_inh")
+#: Candidates examined when a block is topped up (partition.pack), and the network
+#: size above which a smaller window keeps the partition fast.
+BACKFILL = 64
+BACKFILL_MAX_NEURONS = 20_000
 
 
 class _Steps:
@@ -180,7 +184,7 @@ def map_network(
     best = None
     orders = candidate_orders(inputs, seed)
     for k, (name, o) in enumerate(orders):
-        part = pack(inputs, o, name, pop_name,
+        part = pack(inputs, o, name, pop_name, backfill=BACKFILL if neurons.size <= BACKFILL_MAX_NEURONS else 8,
                     progress=lambda f, k=k: steps.report((k + f) / len(orders)))
         if best is None or part.n_chips < best.n_chips:
             best = part

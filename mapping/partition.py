@@ -59,8 +59,8 @@ class NeuronInputs:
     @property
     def rows_alone(self) -> np.ndarray:
         """Rows each neuron needs on its own."""
-        return np.add.reduceat(self.rows, self.indptr[:-1]) * (np.diff(self.indptr) > 0) if self.rows.size else \
-            np.zeros(self.neurons.size, np.int64)
+        owner = np.repeat(np.arange(self.neurons.size), np.diff(self.indptr))
+        return np.bincount(owner, weights=self.rows, minlength=self.neurons.size).astype(np.int64)
 
 
 class _Packer:
@@ -118,6 +118,62 @@ class _Packer:
             return 0, 0, 0
         return t, int(rows_cum[t - 1]), int(ext_cum[t - 1])
 
+    def _entries(self, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(owner index into pos, key, rows) of the row keys of the neurons at ``pos``."""
+        cnt = self.count[pos]
+        total = int(cnt.sum())
+        owner = np.repeat(np.arange(pos.size), cnt)
+        idx = np.repeat(self.start[pos] - np.cumsum(cnt) + cnt, cnt) + np.arange(total)
+        return owner, self.inp.key[idx], self.inp.rows[idx]
+
+    def swap(self, a: int, b: int) -> None:
+        for arr in (self.order, self.start, self.count, self.vkey, self.glob):
+            arr[a], arr[b] = arr[b], arr[a]
+
+    def backfill(self, i: int, t: int, ext_budget: int, window: int, shared_first: bool = False
+                 ) -> tuple[int, int]:
+        """Take further neurons (from the next ``window`` positions and the last ``window``
+        of the order) into the block ``i .. i+t-1`` while they fit: the candidate that
+        adds the most rows first (best fit), or with ``shared_first`` the one that
+        shares the most rows with the block (ties: most rows added).
+
+        Returns the new (t, external rows).
+        """
+        _, ext = self._fit_exact(i, t, ext_budget)
+        tried: set[int] = set()
+        while t < NEURONS_PER_BLOCK and i + t < self.n:
+            lo = i + t
+            cand = np.unique(np.r_[np.arange(lo, min(self.n, lo + window)),
+                                   np.arange(max(lo, self.n - window), self.n)])
+            cand = np.array([c for c in cand.tolist() if int(self.glob[c]) not in tried], dtype=np.int64)
+            if cand.size == 0:
+                break
+            _, ukeys, _ = self._entries(np.arange(i, i + t))
+            owner, keys, rows = self._entries(cand)
+            inside = np.isin(keys, ukeys)
+            new = np.bincount(owner, weights=rows * ~inside, minlength=cand.size)
+            rows_now, _ = self._fit_exact(i, t, ext_budget)
+            fits = (rows_now + new <= ROWS_PER_BLOCK) & (ext + new <= ext_budget)
+            if not fits.any():
+                break
+            score = new
+            if shared_first:
+                shared = np.bincount(owner, weights=rows * inside, minlength=cand.size)
+                score = shared * (ROWS_PER_BLOCK + 1) + new
+            best = int(cand[np.flatnonzero(fits)[np.argmax(score[fits])]])
+            tried.add(int(self.glob[best]))
+            self.swap(lo, best)
+            ok_t, rows1, ext1 = self.fit(i, t + 1, ext_budget)
+            if ok_t == t + 1:
+                t, ext = t + 1, ext1
+            else:
+                self.swap(lo, best)
+        return t, ext
+
+    def _fit_exact(self, i: int, t: int, ext_budget: int) -> tuple[int, int]:
+        got, rows, ext = self.fit(i, t, ext_budget)
+        return rows, ext
+
     def _groups_ok(self, i: int, m: int) -> np.ndarray:
         v = self.vkey[i:i + m]
         other = v != v[0]
@@ -153,9 +209,17 @@ def _fail_alone(inputs: NeuronInputs, pos: int, pops: Callable[[int], str]) -> M
 
 
 def pack(inputs: NeuronInputs, order: np.ndarray, name: str, pops: Callable[[int], str],
-         progress: Callable[[float], None] | None = None) -> Partition:
-    """Greedy packing of the neurons in ``order`` (positions into ``inputs.neurons``)."""
-    pk = _Packer(inputs, order)
+         progress: Callable[[float], None] | None = None, backfill: int = 0,
+         grow: bool = False) -> Partition:
+    """Greedy packing of the neurons in ``order`` (positions into ``inputs.neurons``).
+
+    With ``backfill > 0``, a block that stops early is topped up with the best
+    fitting neurons among the next ``backfill`` and the last ``backfill`` of the order.
+    With ``grow``, a block is grown from its first neuron by the candidates sharing
+    the most rows with it, then topped up (slower: one step per neuron).
+    """
+    pk = _Packer(inputs, order.copy())
+    order = pk.order
     n = pk.n
     chip = np.empty(n, np.int64)
     block = np.empty(n, np.int64)
@@ -166,16 +230,23 @@ def pack(inputs: NeuronInputs, order: np.ndarray, name: str, pops: Callable[[int
         for b in (0, 1):
             if i >= n:
                 break
-            m = guess
-            while True:
-                t, _rows, ext = pk.fit(i, m, ext_left)
-                if t < m or i + m >= n or m >= NEURONS_PER_BLOCK:
-                    break
-                m *= 4
+            if grow:
+                t, _rows, ext = pk.fit(i, 1, ext_left)
+            else:
+                m = guess
+                while True:
+                    t, _rows, ext = pk.fit(i, m, ext_left)
+                    if t < m or i + m >= n or m >= NEURONS_PER_BLOCK:
+                        break
+                    m *= 4
             if t == 0:
                 if b == 0:
                     raise _fail_alone(inputs, int(order[i]), pops)
                 break
+            if grow and t < NEURONS_PER_BLOCK and i + t < n:
+                t, ext = pk.backfill(i, t, ext_left, backfill or 64, shared_first=True)
+            if backfill and t < NEURONS_PER_BLOCK and i + t < n:
+                t, ext = pk.backfill(i, t, ext_left, backfill)
             sl = slice(i, i + t)
             chip[sl], block[sl], col[sl] = c, b, pk.columns(i, t)
             ext_left -= ext
@@ -200,6 +271,7 @@ def candidate_orders(inputs: NeuronInputs, seed: int) -> list[tuple[str, np.ndar
     n = inputs.neurons.size
     idx = np.arange(n)
     orders = [("network", np.lexsort((idx, inputs.vkey)))]
+
     if inputs.key.size and n > 1:
         mask = np.uint64(0xFFFFFFFFFFFFFFFF)
         salts = [np.uint64((0x9E3779B97F4A7C15 * (seed * 2 + j + 1)) & 0xFFFFFFFFFFFFFFFF) for j in range(2)]
