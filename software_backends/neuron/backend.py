@@ -153,10 +153,11 @@ class NeuronBackend:
             mine = cells[self.network.population_of(cells) == population] - built.spec.offset
             is_local, slots = built.slots(mine)
             sections.extend(built.sections[s] for s in slots.tolist())
-        made = electrodes.create(spec, sections, self._electrode_params[index], self.grid)
+        made = electrodes.create(spec, sections, self._electrode_params[index], self.grid,
+                                 not self.options.use_cvode)
         if spec.record and made.points:
             made.recorder = self._signal_recorder(self.grid.dt)
-            made.recorder.start(0, made.points[0]._ref_i)
+            made.recorder.start(0, made.points[0]._ref_reported)
         return made
 
     def _signal_recorder(self, interval: float) -> SignalRecorder:
@@ -215,6 +216,8 @@ class NeuronBackend:
                 electrode.recorder.restart()
         for built in self.populations:
             built.builder.after_initialize(built, 0.0)
+        for electrode in self.electrodes:
+            electrodes.after_initialize(electrode)
         self._steps = 0
 
     def _set_voltages(self) -> None:
@@ -273,15 +276,14 @@ class NeuronBackend:
         if not spec.record:
             raise RecordingError("i", spec.source_type,
                                  reason="record() was not called before the network was built")
-        recorder = self.electrodes[source].recorder
-        local = None if recorder is None else recorder.take(self.t, clear)
+        local = electrodes.recorded_current(self.electrodes[source], self.t, clear)
         pieces = [p for p in (parallel.allgather(local) if self.n_ranks > 1 else [local])
                   if p is not None]
         if not pieces:
             raise RecordingError("i", spec.source_type, reason="it is injected into no cell")
-        _, values, t_start = pieces[0]
-        return SignalData(cells=np.zeros(1, np.int64), values=values[:, :1], t_start=t_start,
-                          sampling_interval=self.grid.dt)
+        values, t_start = pieces[0]
+        return SignalData(cells=np.zeros(1, np.int64), values=values[:, None],
+                          t_start=t_start, sampling_interval=self.grid.dt)
 
     def set_recording(self, population: int, variable: str, cells: np.ndarray,
                       sampling_interval: float) -> None:
@@ -356,7 +358,8 @@ class NeuronBackend:
     def set_current_source(self, source: int, parameters: dict[str, Any]) -> None:
         self._check_owner()
         self._electrode_params[source] = dict(parameters)
-        electrodes.apply(self.electrodes[source], self._electrode_params[source], self.grid)
+        electrodes.apply(self.electrodes[source], self._electrode_params[source], self.grid,
+                         self.t)
 
     def end(self) -> None:
         """Drop every NEURON object this backend made."""
