@@ -44,11 +44,19 @@ from firmware_io.packets import EVENT_DTYPE
 
 from . import stdp as stdp_mod
 from .board_setup import as_board_image, check_board, check_routes, fabric_spec, output_events, output_targets
+from .arithmetic import G_FRAC_BITS
 from .coefficients import chip_coefficients
 from .network_fabric import OUTPUT_LATENCY_TICKS, TokenBuckets
 from .neuron import NeuronState, build_neurons, membrane_step
 from .results import BoardStatus, DropCounts, RunResult
 from .synapse_rows import RowState, build_rows, decay_conductances, decay_stp, deliver
+
+#: ChipConfig fields that :meth:`Board.reconfigure` may not change (they shape the
+#: conductance classes, routes and plasticity of the loaded board).
+_STRUCTURAL_FIELDS = ("serial", "row_source", "row_sign", "row_stp", "row_stdp", "row_tau", "stp_u",
+                      "stp_tau_rec", "stp_tau_facil", "stdp_lut_causal", "stdp_lut_acausal", "stdp_threshold",
+                      "stdp_tau")
+
 
 class InvalidEventError(ValueError):
     """An input event names a chip or row that does not exist on the board."""
@@ -142,10 +150,7 @@ class Board:
         self.routes = routes.copy()
         self._out_rows, self._out_pid = output_targets(self._rows.source, c, routes, self._paths)
         self._has_routes = len(routes) > 0
-        self._readout = np.stack([cfg.readout.astype(np.int64) for cfg in configs])
-        connected = self._readout != NO_READOUT
-        self._trace_cols = np.flatnonzero(connected.ravel())
-        self._trace_src = (np.arange(c)[:, None] * NEURONS_PER_CHIP + self._readout).ravel()[self._trace_cols]
+        self._set_readout_codes(np.stack([cfg.readout.astype(np.int64) for cfg in configs]))
         self._row_nnz = np.count_nonzero(self._rows.weights, axis=1)
         self._loaded = True
         self.reset()
@@ -239,6 +244,8 @@ class Board:
         per_cycle_input = self._input_limited and (
             self._has_routes or not self._input_buckets.admit_run_if_lossless(ext_chip, ext_cycle, start, end))
         trace_buf = np.empty((n_cycles, self._trace_cols.size), dtype=np.int64)
+        g_buf = np.empty((n_cycles, 2, self._trace_cols.size), dtype=np.int64)
+        sample_g = self._trace_cols.size > 0
         out_t: list[np.ndarray] = []
         out_n: list[np.ndarray] = []
         counters = self._counters
@@ -302,6 +309,10 @@ class Board:
             if stdp_on and stdp_mod.is_sweep_cycle(k):
                 stdp_mod.controller_step(sarr, rows, sst, k)
             trace_buf[k - start] = nst.v[trace_src]
+            if sample_g:
+                gs = rst.g[:, trace_src]
+                g_buf[k - start, 0] = gs[:n_exc].sum(axis=0)
+                g_buf[k - start, 1] = gs[n_exc:].sum(axis=0)
             if self.strict:
                 nst.check()
                 rst.check()
@@ -312,13 +323,16 @@ class Board:
         counters["output"] += events.size
         traces = np.full((n_cycles, self.n_chips * READOUT_CHANNELS_PER_CHIP), -1, dtype=np.int64)
         traces[:, self._trace_cols] = trace_buf
+        g_traces = np.full((n_cycles, 2, self.n_chips * READOUT_CHANNELS_PER_CHIP), -1, dtype=np.int64)
+        g_traces[:, :, self._trace_cols] = g_buf
         drops = self._drops()
         result = RunResult(
             output_events=events,
             traces=traces.reshape(n_cycles, self.n_chips, READOUT_CHANNELS_PER_CHIP),
             trace_neurons=self._readout.copy(), start_cycle=start, n_cycles=n_cycles,
             dropped=drops - self._drops_at_last_run,
-            synaptic_events=counters["syn"] - syn_before, row_events=counters["row"] - rows_before)
+            synaptic_events=counters["syn"] - syn_before, row_events=counters["row"] - rows_before,
+            conductance_traces=g_traces.reshape(n_cycles, 2, self.n_chips, READOUT_CHANNELS_PER_CHIP))
         self._drops_at_last_run = drops
         return result
 
@@ -354,6 +368,72 @@ class Board:
         self._rows.refresh_effective(rows)
         self._row_nnz[rows] = np.count_nonzero(self._rows.weights[rows], axis=1)
 
+    def set_readout(self, readout: np.ndarray) -> None:
+        """Select the neuron each read-out channel shows from the next cycle on.
+
+        Parameters
+        ----------
+        readout
+            Shape (chips, 4): chip-local neuron 0..383 or ``NO_READOUT`` per channel.
+            Only the read-out multiplexers change; no state is touched.
+        """
+        self._require_loaded()
+        codes = np.asarray(readout, dtype=np.int64)
+        shape = (self.n_chips, READOUT_CHANNELS_PER_CHIP)
+        if codes.shape != shape:
+            raise ValueError(f"set_readout: shape {codes.shape} is invalid; valid: {shape}")
+        bad = ((codes < 0) | (codes >= NEURONS_PER_CHIP)) & (codes != NO_READOUT)
+        if bad.any():
+            chip, ch = (int(i) for i in np.argwhere(bad)[0])
+            raise ValueError(f"set_readout: chip {chip} channel {ch}: value {int(codes[chip, ch])} is invalid; "
+                             f"valid: 0..{NEURONS_PER_CHIP - 1} or NO_READOUT ({NO_READOUT})")
+        for chip in range(self.n_chips):
+            self.configs[chip].readout = codes[chip].astype(self.configs[chip].readout.dtype)
+        self._set_readout_codes(codes)
+
+    def reconfigure(self, chip: int, config: ChipConfig) -> None:
+        """Write new neuron codes, row strengths, weights and read-out of one chip, keeping all state.
+
+        This is the in-run update of parameter and weight changes: membranes,
+        conductances, STP/STDP state, queued events and time are untouched; the
+        new constants act from the next cycle on (a new refractory period from the
+        neuron's next spike).
+
+        Raises
+        ------
+        ConfigError
+            If ``config`` changes anything else (serial, row sources, signs, decay
+            codes, STP/STDP settings): those need :meth:`load`.
+        """
+        self._check_chip(chip)
+        new = config.copy()
+        new.validate()
+        old = self.configs[chip]
+        for name in _STRUCTURAL_FIELDS:
+            if not np.array_equal(np.asarray(getattr(old, name)), np.asarray(getattr(new, name))):
+                raise ConfigError(f"Board.reconfigure(chip {chip}): field {name} differs from the loaded "
+                                  "configuration; only neuron codes, row_strength, weights and readout may change "
+                                  "in a run (use Board.load for the rest)")
+        coeffs = chip_coefficients(new, ideal=self.ideal)
+        n = slice(chip * NEURONS_PER_CHIP, (chip + 1) * NEURONS_PER_CHIP)
+        nrn = self._nrn
+        for name, src in (("g_leak", "g_leak"), ("v_rest", "v_rest"), ("v_reset", "v_reset"),
+                          ("v_thresh", "v_thresh"), ("e_rev_e", "e_rev_e"), ("e_rev_i", "e_rev_i"),
+                          ("refrac_ticks", "refrac_ticks")):
+            getattr(nrn, name)[n] = getattr(coeffs, src)
+        nrn.g_leak_one[n] = nrn.g_leak[n] + (1 << G_FRAC_BITS)
+        nrn.leak_drive[n] = nrn.g_leak[n] * nrn.v_rest[n]
+        nrn.reset_below_threshold = bool((nrn.v_reset < nrn.v_thresh).all() and (nrn.v_rest < nrn.v_thresh).all())
+        rows = slice(chip * ROWS_PER_CHIP, (chip + 1) * ROWS_PER_CHIP)
+        self._rows.amplitude[rows] = coeffs.row_amplitude
+        self._rows.weights[rows] = coeffs.weights
+        self._rows.refresh_effective(rows)
+        self._row_nnz[rows] = np.count_nonzero(self._rows.weights[rows], axis=1)
+        self.configs[chip] = new
+        readout = self._readout.copy()
+        readout[chip] = new.readout.astype(np.int64)
+        self._set_readout_codes(readout)
+
     def membrane(self) -> np.ndarray:
         """Current membrane registers, shape (chips, 384)."""
         self._require_loaded()
@@ -375,6 +455,12 @@ class Board:
         self._require_loaded()
         if not 0 <= int(chip) < self.n_chips:
             raise ValueError(f"chip {chip} does not exist on this board; valid: 0..{self.n_chips - 1}")
+
+    def _set_readout_codes(self, codes: np.ndarray) -> None:
+        self._readout = codes
+        connected = codes != NO_READOUT
+        self._trace_cols = np.flatnonzero(connected.ravel())
+        self._trace_src = (np.arange(self.n_chips)[:, None] * NEURONS_PER_CHIP + codes).ravel()[self._trace_cols]
 
     def _drops(self) -> DropCounts:
         return DropCounts(input_bandwidth=self._input_buckets.dropped.copy(),

@@ -80,6 +80,11 @@ class RunResult:
         Row events delivered times the non-zero synapses of their rows.
     row_events : int
         Row events delivered (host, feedback and inter-chip).
+    conductance_traces : ndarray of int64, shape (n_cycles, 2, chips, channels), optional
+        Total excitatory (index 0) and inhibitory (1) conductance register (Q30
+        ``g dt / C``) of the neuron each read-out channel shows, at the end of
+        every cycle; -1 where a channel is not connected. An emulator extra: the
+        real board reads out membranes only.
     """
 
     output_events: np.ndarray
@@ -90,6 +95,7 @@ class RunResult:
     dropped: DropCounts
     synaptic_events: int
     row_events: int
+    conductance_traces: np.ndarray | None = None
 
     def traces_mv(self) -> np.ndarray:
         """Traces in nominal millivolts (NaN for unconnected channels)."""

@@ -1,0 +1,15 @@
+"""The board backends: a PyNN network on a board of chips, emulated or real.
+
+:class:`BoardBackend` implements :class:`pynn_hw.backend.Backend`: Network ->
+``mapping.map_network`` -> calibration (:mod:`.calibration`) -> chip
+configurations and routes -> a board driver (:mod:`.drivers`) -> recordings.
+``pynn_hw.emulator`` binds it with the emulator driver; a real-hardware module
+binds it with a driver for the board's transport.
+"""
+
+from .backend import BoardBackend
+from .drivers import BoardDriver, EmulatorDriver
+from .options import BOARD_ENV, DEFAULT_BOARD, BoardOptions, resolve_board
+
+__all__ = ["BoardBackend", "BoardDriver", "EmulatorDriver", "BoardOptions", "resolve_board", "DEFAULT_BOARD",
+           "BOARD_ENV"]
