@@ -21,8 +21,8 @@ from pathlib import Path
 
 MOD_DIR = Path(__file__).resolve().parent / "mod"
 
-#: Name of the compiled library inside a nrnivmodl build folder.
-_LIBRARY = "libnrnmech.so"
+#: Stem of the compiled library inside a nrnivmodl build folder.
+_LIBRARY = "libnrnmech"
 
 _loaded: list[Path] = []
 
@@ -78,7 +78,9 @@ def _check_compiler() -> None:
 
 
 def _find_library(folder: Path) -> Path | None:
-    hits = sorted(folder.glob(f"*/{_LIBRARY}")) + sorted(folder.glob(f"*/.libs/{_LIBRARY}"))
+    # <arch>/libnrnmech.so on Linux, <arch>/.libs/libnrnmech.so or .dylib elsewhere
+    hits = [path for pattern in (f"*/{_LIBRARY}.*", f"*/{_LIBRARY}", f"*/.libs/{_LIBRARY}*")
+            for path in sorted(folder.glob(pattern))]
     return hits[0] if hits else None
 
 
