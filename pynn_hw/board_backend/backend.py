@@ -161,7 +161,11 @@ class BoardBackend:
             v = pop.initial_values.get("v")
             if v is None or "v_rest" not in pop.parameters:
                 continue
-            if not np.allclose(expand(np.asarray(v, float), pop.size), pop.parameter("v_rest").astype(float)):
+            v = expand(np.asarray(v, float), pop.size)
+            default = pop.celltype.default_initial_values.get("v")
+            # the type's default initial value is no explicit request: only explicit ones are reported
+            explicit = default is None or not np.allclose(v, default)
+            if explicit and not np.allclose(v, pop.parameter("v_rest").astype(float)):
                 self._warn_initial(pop.label)
 
     def _warn_initial(self, label: str) -> None:
