@@ -6,7 +6,8 @@ NEURON (on one process, or spread over MPI ranks) and runs it;
 mechanisms in ``mod/`` are compiled on first use (see :mod:`.mechanisms`).
 """
 
-from software_backends.neuron.backend import NeuronBackend, describe_support
+from software_backends.neuron.backend import NeuronBackend
 from software_backends.neuron.options import NeuronOptions
+from software_backends.neuron.populations import describe_support
 
 __all__ = ["NeuronBackend", "NeuronOptions", "describe_support"]

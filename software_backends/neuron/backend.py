@@ -395,14 +395,3 @@ def _expand_any(values: np.ndarray, size: int) -> np.ndarray:
     out[:] = [values[()]] * size if values.dtype == object else values[()]
     return out
 
-
-def describe_support() -> dict[str, Any]:
-    """Cell type name -> NEURON mechanism, for documentation and reports."""
-    from software_backends.neuron.cells import CELL_MODELS, UNSUPPORTED_CELLS
-    from software_backends.neuron.populations import RANDOM_SOURCES
-    out: dict[str, Any] = {cls.__name__: m.mechanism for cls, m in CELL_MODELS.items()}
-    out.update({cls.__name__: "PynnHwRandomSource" for cls in RANDOM_SOURCES})
-    out["SpikeSourceArray"] = "PynnHwSpikePlayer"
-    out.update({cls.__name__: None for cls in UNSUPPORTED_CELLS})
-    return out
-

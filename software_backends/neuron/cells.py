@@ -89,4 +89,5 @@ CELL_MODELS: dict[type, CellModel] = {
 UNSUPPORTED_CELLS: dict[type, str] = {
     std.IF_curr_delta: "PyNN provides no IF_curr_delta model for NEURON",
     std.GIF_cond_exp: "PyNN provides no GIF_cond_exp model for NEURON",
+    std.SpikeSourceInhGamma: "the NEURON backend has no inhomogeneous gamma source",
 }

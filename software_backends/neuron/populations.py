@@ -325,3 +325,12 @@ def builder_for(celltype: type) -> CellBuilder | RandomSourceBuilder | ArraySour
 def supported_names() -> list[str]:
     """Names of the standard cell types the backend runs."""
     return [c.__name__ for c in [*CELL_MODELS, *RANDOM_SOURCES, std.SpikeSourceArray]]
+
+
+def describe_support() -> dict[str, str | None]:
+    """Cell type name -> NEURON mechanism (None: not available), for documentation."""
+    out: dict[str, str | None] = {cls.__name__: m.mechanism for cls, m in CELL_MODELS.items()}
+    out.update({cls.__name__: "PynnHwRandomSource" for cls in RANDOM_SOURCES})
+    out[std.SpikeSourceArray.__name__] = "PynnHwSpikePlayer"
+    out.update({cls.__name__: None for cls in UNSUPPORTED_CELLS})
+    return out
