@@ -29,6 +29,7 @@ from software_backends.brian2.populations import (BuildContext, BuiltPopulation,
                                                   builder_for)
 from software_backends.brian2.projections import (BuiltProjection, connect, get_parameter,
                                                   set_parameter, write_all)
+from software_backends.brian2.projections import check as check_projection
 from software_backends.brian2.recording import SignalBuffer, SpikeBuffer
 
 _CODE_OBJECTS = {
@@ -86,6 +87,15 @@ class Brian2Backend:
         self.codeobj_class = _code_object_class(self.options.codegen_target)
         ctx = self._context()
         builders = [builder_for(p.celltype) for p in network.populations]
+        # refuse what cannot be built before creating any Brian object
+        for builder, spec in zip(builders, network.populations):
+            builder.validate(spec, self._params[spec.index])
+            for variable in self._recording[spec.index]:
+                _recordable(builder, spec, variable)
+        for spec in network.projections:
+            check_projection(spec, network, builders)
+        for index in range(len(network.current_sources)):
+            self._check_electrode(index, builders)
         self.populations: list[BuiltPopulation] = [
             b.create(p, self._params[p.index], self._initial[p.index], ctx) if p.size
             else BuiltPopulation(p, b, None)
@@ -114,22 +124,28 @@ class Brian2Backend:
         rng = np.random.default_rng(None if seed is None else [seed, self._segment])
         return BuildContext(brian2, self.clock, self.codeobj_class, self.dt, rng)
 
-    def _build_electrode(self, index: int, ctx: BuildContext) -> el.Electrode:
+    def _check_electrode(self, index: int, builders: list[Any]) -> None:
         spec = self.network.current_sources[index]
-        label = f"{spec.source_type.__name__} #{index}"
         if not any(issubclass(spec.source_type, kind) for kind in el.SOURCE_KINDS):
             raise NoModelAvailableError(
                 f"the Brian 2 backend has no current source {spec.source_type.__name__}; "
                 f"available: {', '.join(k.__name__ for k in el.SOURCE_KINDS)}")
+        owners = np.unique(self.network.population_of(np.asarray(spec.cells, dtype=np.int64)))
+        for population in owners:
+            target = self.network.populations[population]
+            if not isinstance(builders[population], NeuronBuilder):
+                raise TypeError(f"{spec.source_type.__name__} #{index}: cannot inject current "
+                                f"into {target.label!r} ({target.celltype.__name__}): spike "
+                                "sources take no current")
+
+    def _build_electrode(self, index: int, ctx: BuildContext) -> el.Electrode:
+        spec = self.network.current_sources[index]
+        label = f"{spec.source_type.__name__} #{index}"
         cells = np.unique(np.asarray(spec.cells, dtype=np.int64))
         owner = self.network.population_of(cells)
         targets = []
         for population in np.unique(owner):
             built = self.populations[population]
-            if not isinstance(built.builder, NeuronBuilder):
-                raise TypeError(f"{label}: cannot inject current into {built.spec.label!r} "
-                                f"({built.spec.celltype.__name__}): spike sources take no "
-                                "current")
             columns = np.flatnonzero(owner == population)
             targets.append(el._Target(built.group.variables["i_inj"].get_value(),
                                       cells[columns] - built.spec.offset, columns))
@@ -162,14 +178,7 @@ class Brian2Backend:
             elif self.spikes[population] is not None:
                 self.spikes[population].recorded = mask.copy()
             return
-        if not isinstance(built.builder, NeuronBuilder):
-            raise RecordingError(variable, built.spec.celltype, ["spikes"])
-        try:
-            brian_var = built.builder.variable(built.spec, variable)
-        except NonExistentParameterError:
-            raise RecordingError(variable, built.spec.celltype,
-                                 ["spikes", *built.builder.table.state],
-                                 reason="Brian 2 has no such variable in this model") from None
+        brian_var = _recordable(built.builder, built.spec, variable)
         buffer = self.signals[population].get(variable)
         interval = self._intervals[population]
         if buffer is None:
@@ -342,6 +351,19 @@ class Brian2Backend:
         if self.net is None:
             raise RuntimeError("Brian2Backend: end() was called; this backend can no "
                                "longer run")
+
+
+def _recordable(builder: Any, spec: Any, variable: str) -> Any:
+    """The Brian variable recorded for ``variable`` (None for spikes)."""
+    if variable == "spikes":
+        return None
+    if not isinstance(builder, NeuronBuilder):
+        raise RecordingError(variable, spec.celltype, ["spikes"])
+    try:
+        return builder.variable(spec, variable)
+    except NonExistentParameterError:
+        raise RecordingError(variable, spec.celltype, ["spikes", *builder.table.state],
+                             reason="Brian 2 has no such variable in this model") from None
 
 
 def _mask(cells: np.ndarray, size: int) -> np.ndarray:

@@ -72,9 +72,9 @@ def _subset(params: dict[str, np.ndarray], cells: np.ndarray | None) -> dict[str
     return {k: (v if np.ndim(v) == 0 else np.asarray(v)[cells]) for k, v in params.items()}
 
 
-def _apply_rules(group: Any, rules: tuple[Rule, ...], checks: tuple, label: str,
-                 params: dict[str, np.ndarray], cells: np.ndarray | None) -> None:
-    params = _subset(params, cells)
+def _evaluate(rules: tuple[Rule, ...], checks: tuple, label: str,
+              params: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Brian values (SI) of ``rules``, after the model's value checks."""
     for name, test, message in checks:
         if any(name in rule.inputs for rule in rules):
             values = np.asarray(params[name], dtype=float)
@@ -82,7 +82,12 @@ def _apply_rules(group: Any, rules: tuple[Rule, ...], checks: tuple, label: str,
                 bad = values[~test(values)] if values.ndim else values
                 raise InvalidParameterValueError(
                     f"{label}.{name} {message}; got {float(np.asarray(bad).flat[0])!r}")
-    for name, values in evaluate(rules, params).items():
+    return evaluate(rules, params)
+
+
+def _apply_rules(group: Any, rules: tuple[Rule, ...], checks: tuple, label: str,
+                 params: dict[str, np.ndarray], cells: np.ndarray | None) -> None:
+    for name, values in _evaluate(rules, checks, label, _subset(params, cells)).items():
         _write(group, name, cells, values)
 
 
@@ -106,6 +111,10 @@ class NeuronBuilder:
         built = BuiltPopulation(spec, self, group)
         self.apply_all(built, params, initial, ctx)
         return built
+
+    def validate(self, spec: PopulationSpec, params: dict[str, np.ndarray]) -> None:
+        """Raise for parameter values the model cannot take (before anything is built)."""
+        _evaluate(self.table.rules, self.table.checks, spec.label, params)
 
     def apply_all(self, built: BuiltPopulation, params: dict[str, np.ndarray],
                   initial: dict[str, np.ndarray], ctx: BuildContext) -> None:
@@ -167,6 +176,9 @@ class RandomSourceBuilder:
         self.apply_all(built, params, initial, ctx)
         return built
 
+    def validate(self, spec: PopulationSpec, params: dict[str, np.ndarray]) -> None:
+        _evaluate(self.model.rules, (), spec.label, params)
+
     def apply_all(self, built: BuiltPopulation, params: dict[str, np.ndarray],
                   initial: dict[str, np.ndarray], ctx: BuildContext) -> None:
         _apply_rules(built.group, self.model.rules, (), built.spec.label, params, None)
@@ -210,6 +222,9 @@ class ArraySourceBuilder:
         built = BuiltPopulation(spec, self, group)
         self.apply_all(built, params, initial, ctx)
         return built
+
+    def validate(self, spec: PopulationSpec, params: dict[str, np.ndarray]) -> None:
+        """Spike times are checked by the front-end; nothing to refuse here."""
 
     def apply_all(self, built: BuiltPopulation, params: dict[str, np.ndarray],
                   initial: dict[str, np.ndarray], ctx: BuildContext) -> None:

@@ -70,10 +70,25 @@ def to_steps(values: np.ndarray, dt: float, what: str) -> np.ndarray:
     return steps.astype(np.int64)
 
 
+def check(spec: ProjectionSpec, network: Network, builders: list[Any]) -> None:
+    """Raise if Brian 2 cannot make this projection (before anything is built)."""
+    check_synapse_type(spec)
+    for index in np.unique(network.population_of(spec.post_cells)) if spec.size else []:
+        target, builder = network.populations[index], builders[index]
+        if not isinstance(builder, NeuronBuilder):
+            raise NoModelAvailableError(
+                f"projection {spec.label!r}: {target.label!r} is a spike source "
+                f"({target.celltype.__name__}) and has no receptors")
+        if spec.receptor_type not in builder.table.receptors:
+            raise NoModelAvailableError(
+                f"projection {spec.label!r}: receptor type {spec.receptor_type!r} is not "
+                f"available on Brian 2 for {target.celltype.__name__}; available: "
+                f"{', '.join(builder.table.receptors)}")
+
+
 def connect(spec: ProjectionSpec, network: Network, populations: list[BuiltPopulation],
             values: dict[str, np.ndarray], ctx: BuildContext) -> BuiltProjection:
     """Create the Synapses of one projection (current ``values`` in PyNN units)."""
-    check_synapse_type(spec)
     pre_global, post_global = spec.global_pre(), spec.global_post()
     pre_pop = network.population_of(pre_global)
     post_pop = network.population_of(post_global)
@@ -98,18 +113,8 @@ def connect(spec: ProjectionSpec, network: Network, populations: list[BuiltPopul
 
 def _make_part(spec: ProjectionSpec, source: BuiltPopulation, target: BuiltPopulation,
                members: np.ndarray, i: np.ndarray, j: np.ndarray, ctx: BuildContext) -> _Part:
-    builder = target.builder
-    if not isinstance(builder, NeuronBuilder):
-        raise NoModelAvailableError(
-            f"projection {spec.label!r}: {target.spec.label!r} is a spike source "
-            f"({target.spec.celltype.__name__}) and has no receptors")
-    table = builder.table
-    on_pre = table.receptors.get(spec.receptor_type)
-    if on_pre is None:
-        raise NoModelAvailableError(
-            f"projection {spec.label!r}: receptor type {spec.receptor_type!r} is not "
-            f"available on Brian 2 for {target.spec.celltype.__name__}; available: "
-            f"{', '.join(table.receptors)}")
+    table = target.builder.table          # checked by check() before building
+    on_pre = table.receptors[spec.receptor_type]
     unit = {"uS": "siemens", "nA": "amp", "mV": "volt"}[table.weight_unit]
     synapses = ctx.brian.Synapses(
         source.group, target.group, model=f"w : {unit}", on_pre=on_pre, clock=ctx.clock,
