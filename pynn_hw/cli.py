@@ -107,6 +107,7 @@ def _write_outputs(blocks: list[tuple[str, Any]], folder: Path) -> list[Path]:
         for ax, seg in zip(axes[:, 0], segments):
             for row, train in enumerate(seg.spiketrains):
                 ax.plot(train.magnitude, [row] * len(train), "|", color="k", markersize=3)
+            ax.set_xlim(float(seg.t_start), float(seg.t_stop))
             ax.set_ylabel("cell")
             ax.set_title(f"{label}: {seg.name}", fontsize=9)
         axes[-1, 0].set_xlabel("time (ms)")
