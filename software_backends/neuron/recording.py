@@ -148,4 +148,8 @@ class SignalRecorder:
         t_start = self.first_row * self.interval
         if clear:
             self.first_row = last_row + 1
+            if self.per_step:
+                # samples are placed from the end, so the given-away ones can go
+                for vector in self.vectors.values():
+                    vector.resize(0)
         return cells, table, t_start
