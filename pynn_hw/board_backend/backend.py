@@ -321,6 +321,11 @@ class BoardBackend:
         raise InvalidParameterValueError("the board has no current sources")
 
     def end(self) -> None:
+        """Release the board; log the time spent (``extra={"timings": ...}`` on the record)."""
+        chips = int(self.report.chips_used) if self.report is not None else 0
+        timings = {**{k: round(v, 4) for k, v in self.timings.items()}, "chips": chips,
+                   "board_chips": self.board.n_chips, "dropped_events": int(self.dropped_events)}
+        log.info("board backend timings: %s", timings, extra={"timings": timings})
         self.driver.close()
 
 

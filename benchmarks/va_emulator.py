@@ -1,0 +1,127 @@
+"""Vogels-Abbott COBA on the board emulator against NEST, in the same run.
+
+Runs the shared benchmark script (``va_coba.py``, unmodified) once with
+``pynn_hw.emulator`` and once with ``pynn_hw.nest``, each in its own process, and
+prints one JSON object as the last line::
+
+    {"emulator": {"build_s", "map_s", "run_s", "rate_exc", "rate_inh", "chips"},
+     "nest": {"build_s", "run_s", "rate_exc", "rate_inh"},
+     "run_ratio", "rate_diff_exc", "rate_diff_inh"}
+
+``run_s`` of the emulator is va_coba's ``t_run`` minus the mapping time (board
+load, input generation, the emulated run and the read-back); NEST's ``run_s`` is
+its ``t_run`` (which includes building the NEST network). ``run_ratio`` is
+emulator / NEST; ``rate_diff_*`` are relative differences (emulator - NEST) / NEST.
+If the emulator side fails (e.g. the network does not map onto the board), its
+entry is ``{"error": message}`` and the ratios are null.
+
+The board is chosen through the ``PYNN_HW_BOARD`` environment variable, which the
+emulator backend reads when ``setup()`` names no board:
+
+    --board NAME_OR_PATH       a shipped board or a board file
+    --board torus:RxC          a generated R x C torus with board_4x4's figures
+    --board torus:RxC:LINK:ROUTER
+                               ... with LINK events/s (hardware) per link and
+                               ROUTER router entries per chip
+
+Usage: python benchmarks/va_emulator.py [--board B] [n_neurons] [t_stop_ms]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "benchmarks"))
+from va_nest import benchmark_script  # noqa: E402  (same folder)
+
+_DRIVER = r"""
+import json, logging, runpy, sys
+records = []
+class Keep(logging.Handler):
+    def emit(self, record):
+        if hasattr(record, "timings"):
+            records.append(record.timings)
+logger = logging.getLogger("pynn_hw.board_backend")
+logger.addHandler(Keep()); logger.setLevel(logging.INFO)
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name="__main__")
+print("#timings " + json.dumps(records[-1] if records else {}))
+"""
+
+
+def torus_file(spec: str, folder: Path) -> Path:
+    """Write the board file of ``torus:RxC[:LINK[:ROUTER]]``; return its path."""
+    parts = spec.split(":")
+    rows, cols = (int(x) for x in parts[1].lower().split("x"))
+    link = float(parts[2]) if len(parts) > 2 else 2.0e8
+    router = int(parts[3]) if len(parts) > 3 else 1024
+    lines = ['format = 1', f'name = "torus_{rows}x{cols}"', f'description = "generated {rows} x {cols} torus"',
+             '[topology]', 'kind = "torus"', f'shape = [{rows}, {cols}]', f'link_events_per_s = {link:e}',
+             'link_delay_cycles = 2', 'link_buffer_events = 256', '[chip_defaults]',
+             'input_events_per_s = 3.0e8', 'input_buffer_events = 256', f'router_entries = {router}',
+             '[host]', 'kind = "usb"', 'bytes_per_s = 4.0e7', 'input_memory_events = 200000000',
+             'output_memory_events = 100000000']
+    for r in range(rows):
+        for c in range(cols):
+            i = r * cols + c
+            lines += ['[[chips]]', f'id = {i}', f'serial = {0x51D00000 + i}', f'position = [{r}, {c}]']
+    path = folder / f"torus_{rows}x{cols}.toml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def run_one(module: str, args: list[str], board: str | None) -> dict:
+    env = dict(os.environ, PYNEST_QUIET="1")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    if board:
+        env["PYNN_HW_BOARD"] = board
+    done = subprocess.run([sys.executable, "-c", _DRIVER, str(benchmark_script()), module, *args],
+                          capture_output=True, text=True, env=env)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        return {"error": tail[:2000]}
+    result = json.loads(lines[-1])
+    timings = next((json.loads(line[9:]) for line in done.stdout.splitlines() if line.startswith("#timings ")), {})
+    out = {"build_s": result["t_build"], "run_s": result["t_run"], "rate_exc": result["rate_exc"],
+           "rate_inh": result["rate_inh"]}
+    if timings:
+        out["map_s"] = timings.get("map_s", 0.0)
+        out["run_s"] = round(result["t_run"] - out["map_s"], 3)
+        out["chips"] = timings.get("chips", 0)
+        out["dropped_events"] = timings.get("dropped_events", 0)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--board", default=None, help="board for the emulator (see the module docstring)")
+    parser.add_argument("n_neurons", nargs="?", default="4000")
+    parser.add_argument("t_stop", nargs="?", default="1000")
+    opts = parser.parse_args()
+    args = [opts.n_neurons, opts.t_stop]
+    with tempfile.TemporaryDirectory() as tmp:
+        board = opts.board
+        if board and board.startswith("torus:"):
+            board = str(torus_file(board, Path(tmp)))
+        emu = run_one("pynn_hw.emulator", args, board)
+        nest = run_one("pynn_hw.nest", args, None)
+    ok = "error" not in emu and "error" not in nest
+    summary = {
+        "emulator": emu, "nest": nest,
+        "run_ratio": round(emu["run_s"] / nest["run_s"], 3) if ok else None,
+        "rate_diff_exc": round((emu["rate_exc"] - nest["rate_exc"]) / nest["rate_exc"], 3) if ok else None,
+        "rate_diff_inh": round((emu["rate_inh"] - nest["rate_inh"]) / nest["rate_inh"], 3) if ok else None,
+    }
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()
