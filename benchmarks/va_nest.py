@@ -9,6 +9,8 @@ JSON object as the last line::
 
 ``pynn_hw`` builds the NEST network at the first ``run()``, so its ``run_s``
 includes that construction; ``total_s`` (build + run) compares the whole cost.
+``cpu_s`` is the CPU time of the whole benchmark process (import included), which
+other processes on the machine disturb less than the wall-clock times.
 
 Environment:
     PYNN_HW_SHARED  folder holding ``bench/va_coba.py`` (default: ../shared next to
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -63,8 +66,11 @@ def _quiet_env() -> dict[str, str]:
 
 def run(python: str, module: str, args: list[str]) -> dict:
     """Run the benchmark for one module; return its JSON result."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run([python, str(benchmark_script()), module, *args],
                           capture_output=True, text=True, env=_quiet_env())
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not lines:
         raise RuntimeError(f"{module} benchmark failed (exit {done.returncode}):\n"
@@ -72,6 +78,7 @@ def run(python: str, module: str, args: list[str]) -> dict:
     result = json.loads(lines[-1])
     return {"build_s": result["t_build"], "run_s": result["t_run"],
             "total_s": round(result["t_build"] + result["t_run"], 3),
+            "cpu_s": round(cpu, 3),
             "rate_exc": result["rate_exc"], "rate_inh": result["rate_inh"],
             "synapses": result["synapses"]}
 
@@ -81,7 +88,7 @@ def _best(results: list[dict]) -> dict | None:
     if not results:
         return None
     best = dict(results[0])
-    for key in ("build_s", "run_s", "total_s"):
+    for key in ("build_s", "run_s", "total_s", "cpu_s"):
         best[key] = min(r[key] for r in results)
     return best
 
@@ -101,10 +108,10 @@ def main(args: list[str]) -> dict:
             print("pyNN.nest:  ", json.dumps(theirs[-1]), flush=True)
     ours, reference = _best(mine), _best(theirs)
     result = {"pynn_hw": ours, "pynn": reference, "build_ratio": None, "run_ratio": None,
-              "total_ratio": None}
+              "total_ratio": None, "cpu_ratio": None}
     if reference is not None:
         for key, name in (("build_ratio", "build_s"), ("run_ratio", "run_s"),
-                          ("total_ratio", "total_s")):
+                          ("total_ratio", "total_s"), ("cpu_ratio", "cpu_s")):
             result[key] = round(ours[name] / reference[name], 3) if reference[name] else None
         result["rate_exc_rel_diff"] = round(ours["rate_exc"] / reference["rate_exc"] - 1, 4)
         result["rate_inh_rel_diff"] = round(ours["rate_inh"] / reference["rate_inh"] - 1, 4)
