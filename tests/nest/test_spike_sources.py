@@ -179,6 +179,23 @@ def test_inhomogeneous_gamma_follows_its_bins_and_window(net):
     assert abs(np.sum(times > 600.0) - 6000) < 4 * np.sqrt(6000)
 
 
+def test_inhomogeneous_gamma_parameters_change_between_runs(net):
+    # Poisson 10 Hz for 1 s, then 100 Hz for 1 s (a = 1, b = 0.1 s -> 0.01 s)
+    builder = net(rng_seed=12)
+    builder.population(std.SpikeSourceInhGamma, 100, record={"spikes": "all"},
+                       a=Sequence([1.0]), b=Sequence([0.1]))
+    backend = builder.build()
+    backend.run_until(1000.0)
+    holder = np.empty((), dtype=object)
+    holder[()] = Sequence([0.01])
+    backend.set_parameters(0, np.arange(100), "b", holder)
+    backend.run_until(2000.0)
+    times = backend.get_spikes(0, clear=False).times
+    # 1000 and 10000 spikes expected (sd 32 and 100)
+    assert abs(np.sum(times <= 1000.0) - 1000) < 130
+    assert abs(np.sum(times > 1000.0) - 10000) < 400
+
+
 def test_inhomogeneous_gamma_is_reproducible_and_new_after_reset(net):
     runs = []
     for _ in range(2):
