@@ -183,6 +183,8 @@ def map_network(
 
     best = None
     orders = candidate_orders(inputs, seed)
+    if neurons.size > BACKFILL_MAX_NEURONS:
+        orders = orders[:1]  # large networks: network order only (time)
     for k, (name, o) in enumerate(orders):
         part = pack(inputs, o, name, pop_name, backfill=BACKFILL if neurons.size <= BACKFILL_MAX_NEURONS else 8,
                     progress=lambda f, k=k: steps.report((k + f) / len(orders)))

@@ -31,6 +31,9 @@ from pynn_hw.errors import MappingError
 from .synapses import key_source
 
 _HALF = NEURONS_PER_BLOCK // 2
+#: A top-up stops after this many candidates that looked as if they fit but did not
+#: (the estimate ignores feedback and row multiplicities; the exact fit decides).
+_MAX_FAILURES = 3
 
 
 @dataclass(frozen=True, eq=False)
@@ -141,7 +144,8 @@ class _Packer:
         """
         _, ext = self._fit_exact(i, t, ext_budget)
         tried: set[int] = set()
-        while t < NEURONS_PER_BLOCK and i + t < self.n:
+        failures = 0
+        while t < NEURONS_PER_BLOCK and i + t < self.n and failures < _MAX_FAILURES:
             lo = i + t
             cand = np.unique(np.r_[np.arange(lo, min(self.n, lo + window)),
                                    np.arange(max(lo, self.n - window), self.n)])
@@ -168,6 +172,7 @@ class _Packer:
                 t, ext = t + 1, ext1
             else:
                 self.swap(lo, best)
+                failures += 1
         return t, ext
 
     def _fit_exact(self, i: int, t: int, ext_budget: int) -> tuple[int, int]:
