@@ -3,13 +3,18 @@
 Conventions: variables keep their PyNN names where Brian allows it (``cm`` is a
 Brian unit, so the capacitance is ``c_m``); the injected current of all current
 sources is ``i_inj``. Membrane potentials are clamped during the refractory period
-while synaptic variables keep decaying (as in NEST). Integration: ``exact`` for
-IF_curr_exp and IF_curr_delta (Brian solves the linear system symbolically, about
-1 s per build); ``exponential_euler`` for the conductance-based, the alpha-shaped
-and Hodgkin-Huxley models: exact decays, and the exact membrane response to the
-synaptic variables held for one step (alpha kernels are advanced exactly by a
-step of their own, see ``_alpha_step``); ``rk4`` for the exponential (AdEx) models; forward Euler for
-Izhikevich (as NEST does).
+while synaptic variables keep decaying (as in NEST).
+
+Integration:
+
+- ``exact`` for IF_curr_exp and IF_curr_delta (Brian solves the linear system
+  symbolically, about 1 s per build);
+- ``exponential_euler`` for the conductance-based and alpha-shaped models: exact
+  decays, and the exact membrane response to the step mean of the synaptic
+  variables (alpha kernels advance exactly in a step of their own, ``_alpha_step``);
+- ``rk4`` for the exponential (AdEx) models;
+- forward Euler for Izhikevich, as NEST does;
+- ten exponential-Euler sub-steps per step for Hodgkin-Huxley (``_hh_step``).
 """
 
 from __future__ import annotations
@@ -123,23 +128,50 @@ _GSFA_GRR = (f"dv/dt = (c_m / tau_m * (v_rest - v) + {_conductance_current(_exp_
              " : volt (unless refractory)\n"
              "dg_s/dt = -g_s / tau_sfa : siemens\n"
              "dg_r/dt = -g_r / tau_rr : siemens\n")
-# Traub-Miles kinetics as in NEST's hh_cond_exp_traub (rates in 1/ms of V - V_T in mV)
-_HH = f"""
-dv/dt = (g_leak * (e_rev_leak - v) - gbar_Na * m_act**3 * h_inact * (v - e_rev_Na)
-         - gbar_K * n_act**4 * (v - e_rev_K) + {_conductance_current(_exp_g)} + i_offset
-         + i_inj) / c_m : volt
-dm_act/dt = alpha_m * (1 - m_act) - beta_m * m_act : 1
-dn_act/dt = alpha_n * (1 - n_act) - beta_n * n_act : 1
-dh_inact/dt = alpha_h * (1 - h_inact) - beta_h * h_inact : 1
-vt = (v - v_offset) / mV : 1
-alpha_m = 0.32 * (13 - vt) / (exp((13 - vt) / 4) - 1) / ms : Hz
-beta_m = 0.28 * (vt - 40) / (exp((vt - 40) / 5) - 1) / ms : Hz
-alpha_h = 0.128 * exp((17 - vt) / 18) / ms : Hz
-beta_h = 4 / (1 + exp((40 - vt) / 5)) / ms : Hz
-alpha_n = 0.032 * (15 - vt) / (exp((15 - vt) / 5) - 1) / ms : Hz
-beta_n = 0.5 * exp((10 - vt) / 40) / ms : Hz
+# Traub-Miles kinetics as in NEST's hh_cond_exp_traub (rates in 1/ms of V - V_T in mV).
+# At dt = 0.1 ms one exponential-Euler step per time step is too coarse for the
+# sodium spike (spikes come ~0.5 ms late and drift), and RK4 is unstable, so the
+# whole state advances in _HH_SUBSTEPS exponential-Euler sub-steps per step:
+# gates at the sub-step's V, then V with the new gates, then the synaptic decays.
+_HH_SUBSTEPS = 10
+_HH = """
+v : volt
+m_act : 1
+n_act : 1
+h_inact : 1
+gsyn_exc : siemens
+gsyn_inh : siemens
 v_before : volt
 """
+_HH_GATES = (
+    ("m_act", "0.32 * (13 - vt) / (exp((13 - vt) / 4) - 1)",
+     "0.28 * (vt - 40) / (exp((vt - 40) / 5) - 1)"),
+    ("n_act", "0.032 * (15 - vt) / (exp((15 - vt) / 5) - 1)", "0.5 * exp((10 - vt) / 40)"),
+    ("h_inact", "0.128 * exp((17 - vt) / 18)", "4 / (1 + exp((40 - vt) / 5))"),
+)
+
+
+def _hh_step() -> str:
+    lines = [f"h_sub = dt / {_HH_SUBSTEPS}"]
+    for _ in range(_HH_SUBSTEPS):
+        lines.append("vt = (v - v_offset) / mV")
+        for gate, alpha, beta in _HH_GATES:
+            lines += [f"rate_a = {alpha} / ms", f"rate_b = {beta} / ms",
+                      f"{gate} = rate_a / (rate_a + rate_b) + ({gate} - rate_a / (rate_a + rate_b))"
+                      " * exp(-(rate_a + rate_b) * h_sub)"]
+        lines += [
+            "g_na = gbar_Na * m_act**3 * h_inact",
+            "g_k = gbar_K * n_act**4",
+            "g_total = g_leak + g_na + g_k + gsyn_exc + gsyn_inh",
+            "v_inf = (g_leak * e_rev_leak + g_na * e_rev_Na + g_k * e_rev_K"
+            " + gsyn_exc * e_rev_E + gsyn_inh * e_rev_I + i_offset + i_inj) / g_total",
+            "v = v_inf + (v - v_inf) * exp(-g_total * h_sub / c_m)",
+            "gsyn_exc = gsyn_exc * exp(-h_sub / tau_syn_E)",
+            "gsyn_inh = gsyn_inh * exp(-h_sub / tau_syn_I)",
+        ]
+    return "\n".join(lines)
+
+
 # NEST's izhikevich: dimensionless equations in mV and ms, I_e in pA counted as mV/ms
 _IZHIKEVICH = """
 dv/dt = (0.04 * v**2 / mV + 5 * v + 140 * mV) / ms - u + (i_offset + i_inj) * (mV / ms / pA) : volt
@@ -157,16 +189,16 @@ _V = {"v": Variable("v", "mV")}
 _GSYN = {"gsyn_exc": Variable("gsyn_exc", "uS"), "gsyn_inh": Variable("gsyn_inh", "uS")}
 _ISYN = {"isyn_exc": Variable("isyn_exc", "nA"), "isyn_inh": Variable("isyn_inh", "nA")}
 
-_COND_RECEPTORS = {"excitatory": "gsyn_exc_post += w", "inhibitory": "gsyn_inh_post += w"}
-_COND_ALPHA_RECEPTORS = {"excitatory": f"xsyn_exc_post += {_E!r} * w",
-                         "inhibitory": f"xsyn_inh_post += {_E!r} * w"}
+_COND_RECEPTORS = {"excitatory": "gsyn_exc_post += w_syn", "inhibitory": "gsyn_inh_post += w_syn"}
+_COND_ALPHA_RECEPTORS = {"excitatory": f"xsyn_exc_post += {_E!r} * w_syn",
+                         "inhibitory": f"xsyn_inh_post += {_E!r} * w_syn"}
 # current-based inhibitory weights are negative in PyNN: added with their sign
-_CURR_RECEPTORS = {"excitatory": "isyn_exc_post += w", "inhibitory": "isyn_inh_post += w"}
-_CURR_ALPHA_RECEPTORS = {"excitatory": f"xsyn_exc_post += {_E!r} * w",
-                         "inhibitory": f"xsyn_inh_post += {_E!r} * w"}
+_CURR_RECEPTORS = {"excitatory": "isyn_exc_post += w_syn", "inhibitory": "isyn_inh_post += w_syn"}
+_CURR_ALPHA_RECEPTORS = {"excitatory": f"xsyn_exc_post += {_E!r} * w_syn",
+                         "inhibitory": f"xsyn_inh_post += {_E!r} * w_syn"}
 # input arriving during the refractory period is lost (NEST's default)
-_DELTA_RECEPTORS = {"excitatory": "v_post += w * int(not_refractory_post)",
-                    "inhibitory": "v_post += w * int(not_refractory_post)"}
+_DELTA_RECEPTORS = {"excitatory": "v_post += w_syn * int(not_refractory_post)",
+                    "inhibitory": "v_post += w_syn * int(not_refractory_post)"}
 
 _LIF_RESET = "v = v_reset"
 # Brian leaves the refractory state in the step whose start is tau_refrac after the
@@ -240,21 +272,21 @@ CELL_MODELS: dict[type, CellModel] = {
     # A spike is the peak of an action potential above V_T + 30 mV, followed by NEST's
     # default dead time of 2 ms (as hh_cond_exp_traub detects it).
     std.HH_cond_exp: CellModel(
-        _HH + _COND_EXP + _I_INJ, "v >= v_offset + 30 * mV and v < v_before", "", "2 * ms",
-        "exponential_euler",
+        _HH + _I_INJ, "v >= v_offset + 30 * mV and v < v_before", "", "2 * ms", "euler",
         (same("gbar_Na", "uS"), same("gbar_K", "uS"), same("g_leak", "uS"),
          same("cm", "nF", "c_m"), same("v_offset", "mV"), same("e_rev_Na", "mV"),
          same("e_rev_K", "mV"), same("e_rev_leak", "mV"), same("i_offset", "nA"))
         + _E_REV + _TAU_SYN,
         {**_V, **_GSYN, "m": Variable("m_act", "1"), "n": Variable("n_act", "1"),
          "h": Variable("h_inact", "1")},
-        _COND_RECEPTORS, "uS", regular=(("v_before = v", "before_groups"),)),
+        _COND_RECEPTORS, "uS",
+        regular=(("v_before = v", "before_groups"), (_hh_step(), "groups"))),
     std.Izhikevich: CellModel(
         _IZHIKEVICH + _I_INJ, "v >= 30 * mV", "v = c\nu += d", None, "euler",
         (same("a", "/ms"), same("b", "/ms"), same("c", "mV"), same("d", "mV/ms"),
          same("i_offset", "nA")),
         {**_V, "u": Variable("u", "mV/ms")},
-        {"excitatory": "v_post += w", "inhibitory": "v_post += w"}, "mV",
+        {"excitatory": "v_post += w_syn", "inhibitory": "v_post += w_syn"}, "mV",
         delta_synapses=True),
 }
 

@@ -117,7 +117,7 @@ def _make_part(spec: ProjectionSpec, source: BuiltPopulation, target: BuiltPopul
     on_pre = table.receptors[spec.receptor_type]
     unit = {"uS": "siemens", "nA": "amp", "mV": "volt"}[table.weight_unit]
     synapses = ctx.brian.Synapses(
-        source.group, target.group, model=f"w : {unit}", on_pre=on_pre, clock=ctx.clock,
+        source.group, target.group, model=f"w_syn : {unit}", on_pre=on_pre, clock=ctx.clock,
         codeobj_class=ctx.codeobj_class, namespace={}, name=ctx.name(f"prj{spec.index}"))
     if table.delta_synapses:
         synapses.pre.when = "before_thresholds"
@@ -137,7 +137,7 @@ def get_parameter(built: BuiltProjection, name: str) -> np.ndarray:
     out = np.empty(built.size)
     for part in built.parts:
         if name == "weight":
-            out[part.members] = np.asarray(part.synapses.w_[:]) / part.weight_factor
+            out[part.members] = np.asarray(part.synapses.w_syn_[:]) / part.weight_factor
         else:
             steps = np.rint(np.asarray(part.synapses.delay_[:]) * 1000.0 / _dt(part))
             out[part.members] = (steps + part.delay_shift) * _dt(part)
@@ -153,7 +153,7 @@ def set_parameter(built: BuiltProjection, name: str, values: np.ndarray, dt: flo
         values = steps * dt
     for part in built.parts:
         if name == "weight":
-            part.synapses.w_[:] = values[part.members] * part.weight_factor
+            part.synapses.w_syn_[:] = values[part.members] * part.weight_factor
         else:
             queued = np.maximum(steps[part.members] - part.delay_shift, 0)
             part.synapses.delay_[:] = queued * dt / 1000.0

@@ -95,7 +95,7 @@ class CellModel:
     state
         PyNN state variable -> Brian variable (initial values and recordables).
     receptors
-        PyNN receptor type -> ``on_pre`` statement, with ``w`` the weight (SI).
+        PyNN receptor type -> ``on_pre`` statement, with ``w_syn`` the weight (SI).
     weight_unit
         PyNN unit of the weights onto this cell type.
     delta_synapses

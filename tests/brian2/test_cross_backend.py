@@ -67,6 +67,47 @@ def test_spike_times_agree_with_nest_within_one_step(net, celltype, weights):
     assert np.median(np.abs(v_ours - v_theirs)) < 0.05
 
 
+# model, parameters, weight, tolerance on spike times (ms): one step where both
+# integrate the same equations exactly or with the same scheme; AdEx (RK4 against
+# NEST's adaptive RKF45) and HH (sub-stepped exponential Euler) within a few steps
+SINGLE_CELLS = [
+    (std.IF_curr_alpha, dict(i_offset=0.9), 0.5, DT),
+    (std.IF_cond_alpha, dict(i_offset=0.9), 0.01, DT),
+    (std.IF_curr_delta, dict(i_offset=1.0), 2.0, DT),
+    (std.IF_cond_exp_gsfa_grr, dict(i_offset=1.0), 0.01, DT),
+    (std.IF_facets_hardware1, dict(v_rest=-50.0, v_thresh=-55.0), 0.01, DT),
+    (std.Izhikevich, dict(i_offset=0.008), 5.0, DT),
+    (std.EIF_cond_exp_isfa_ista, dict(i_offset=0.8), 0.01, 3 * DT),
+    (std.EIF_cond_alpha_isfa_ista, dict(i_offset=0.8), 0.01, 3 * DT),
+    (std.HH_cond_exp, dict(i_offset=0.5), 0.05, 3 * DT),
+]
+
+
+@pytest.mark.parametrize("celltype, params, weight, tolerance", SINGLE_CELLS,
+                         ids=[case[0].__name__ for case in SINGLE_CELLS])
+def test_every_neuron_model_fires_as_on_nest(net, celltype, params, weight, tolerance):
+    pytest.importorskip("nest")
+    os.environ.setdefault("PYNEST_QUIET", "1")
+    from software_backends.nest import NestBackend
+
+    builder = net(min_delay=1.0)
+    src = builder.population(std.SpikeSourceArray, 1,
+                             spike_times=Sequence([3.0, 10.0, 11.0, 30.0, 31.0, 32.0]))
+    cell = builder.population(celltype, 1, record={"spikes": "all"}, **params)
+    builder.projection(src, cell, [0], [0], weight, 1.0)
+    brian = builder.build()
+    brian.run_until(200.0)
+    reference = NestBackend(spike_precision="on_grid")
+    reference.build(builder.network())
+    reference.run_until(200.0)
+    ours = brian.get_spikes(cell, clear=False).times
+    theirs = reference.get_spikes(cell, clear=False).times
+    reference.end()
+    assert theirs.size >= 3
+    assert ours.size == theirs.size
+    assert np.max(np.abs(np.sort(ours) - np.sort(theirs))) <= tolerance + 1e-9
+
+
 def test_pynn_script_on_brian2_gives_neo_blocks(tmp_path):
     import pynn_hw.brian2 as sim
 
