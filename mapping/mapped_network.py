@@ -65,10 +65,8 @@ class LossCause(IntEnum):
     WEIGHT_ROUNDS_TO_ZERO = 1
     #: No row left in the target's block (or no external row left on its chip).
     NO_ROW = 2
-    #: The target or the source is not placed on the board.
-    UNPLACED = 3
     #: The synapse targets a spike source (sources have no inputs).
-    TARGET_IS_SOURCE = 4
+    TARGET_IS_SOURCE = 3
 
 
 #: Printable names of the loss causes (report keys).
@@ -263,6 +261,32 @@ class InputAddresses:
         event = np.repeat(np.arange(len(source)), count)
         first = np.repeat(start - np.cumsum(count) + count, count)
         return event, first + np.arange(event.size)
+
+    def events(self, source: np.ndarray, times_ms: np.ndarray) -> np.ndarray:
+        """Input events (``firmware_io.EVENT_DTYPE``) for spikes of spike sources.
+
+        Parameters
+        ----------
+        source
+            Global index of the spike source of every spike.
+        times_ms
+            Spike times (ms, biological); rounded to the nearest tick, then each
+            address's ``delay_ticks`` is added.
+
+        Returns
+        -------
+        ndarray of EVENT_DTYPE
+            One event per spike and input address, sorted by time (stable).
+        """
+        from firmware_io import make_events, units
+
+        source = np.asarray(source, dtype=np.int64)
+        ticks = units.ms_to_ticks(np.asarray(times_ms, dtype=np.float64)).astype(np.int64)
+        event, addr = self.expand(source)
+        t = ticks[event] + self.delay_ticks[addr]
+        order = np.argsort(t, kind="stable")
+        return make_events(t[order].astype(np.uint64), self.chip[addr][order].astype(np.uint16),
+                           self.row[addr][order].astype(np.uint16))
 
 
 @dataclass(frozen=True, eq=False)

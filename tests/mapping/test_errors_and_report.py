@@ -121,8 +121,7 @@ def test_loss_raises_by_default_and_carries_the_report():
     with pytest.raises(MappingError, match=r"2 of 50 synapses \(4.000%\) cannot be realised "
                                            r"\(weight_rounds_to_zero: 2\); allowed: 0.000%") as err:
         map_network(_lossy(), SINGLE)
-    assert err.value.report.synapses_lost == {"weight_rounds_to_zero": 2, "no_row": 0, "unplaced": 0,
-                                              "target_is_source": 0}
+    assert err.value.report.synapses_lost == {"weight_rounds_to_zero": 2, "no_row": 0, "target_is_source": 0}
 
 
 def test_bounded_loss_is_allowed_with_a_warning():
@@ -197,3 +196,34 @@ def test_lower_bound_is_exact_for_private_sources():
 def test_lower_bound_never_exceeds_the_chips_used(n, p):
     m = map_network(nets.random_net(n, p), torus_board(8, 8, router_entries=4096))
     assert 1 <= m.report.chips_lower_bound <= m.report.chips_used
+
+
+def test_input_events_fan_out_to_every_row_with_its_delay():
+    # cell 2 drives the neuron with a split weight (3 rows), delay 0.5 ms = 160 ticks; cell 1
+    # has no synapse and therefore no input address
+    nets.fresh()
+    a = sim.Population(1, cond(), label="a")
+    s = sim.Population(2, sim.SpikeSourceArray(spike_times=[1.0]), label="s")
+    sim.Projection(s[1:2], a, sim.AllToAllConnector(), sim.StaticSynapse(weight=2.0, delay=0.5),
+                   receptor_type="inhibitory")
+    m = map_network(nets.network(), SINGLE)
+    ev = m.inputs.events(np.array([1, 2, 2, 1]), np.array([3.0, 1.0, 2.0, 0.0]))
+    # spikes of cell 2 at 1.0 and 2.0 ms: 320 + 160 and 640 + 160 ticks, once per row
+    assert ev["t"].tolist() == [480, 480, 480, 800, 800, 800]
+    rows = m.inputs.addresses(2)[1]
+    assert ev["addr"].tolist() == rows.tolist() * 2 and ev["chip"].tolist() == [0] * 6
+    assert m.inputs.addresses(1)[0].size == 0
+
+
+def test_native_hardware_neuron():
+    nets.fresh()
+    sim.Population(2, sim.IF_facets_hardware1(g_leak=40.0, v_thresh=-55.0), label="hw")
+    m = map_network(nets.network(), SINGLE)
+    tr = m.translations[0]
+    # 40 nS = code 400; -55 mV = code 473; tau_refrac fixed at 1 ms = code 40
+    assert tr.codes["g_leak"].tolist() == [400, 400]
+    assert tr.codes["v_thresh"].tolist() == [473, 473]
+    assert tr.codes["tau_refrac"].tolist() == [40, 40]
+    assert max(tr.max_abs_error.values()) < 1e-9  # every value is a whole number of LSBs
+    cfg = m.configs[0]
+    assert cfg.g_leak[:2].tolist() == [400, 400] and cfg.v_thresh[0] == 473
