@@ -67,6 +67,7 @@ ASSIGNED {
     m0_I
     m1_E (ms)
     m1_I (ms)
+    g_total (uS)
 }
 
 STATE {
@@ -93,9 +94,17 @@ BREAKPOINT {
     SOLVE kinetics METHOD cnexp
     g_exc = syn_exc * m0_E + rise_exc * m1_E
     g_inh = syn_inh * m0_I + rise_inh * m1_I
+    : di/dv (the exponential term's derivative is spike_current / delta_T), so
+    : NEURON evaluates this block once per step
+    CONDUCTANCE g_total
     if (refractory) {
+        g_total = g_clamp
         i = g_clamp * (v - v_reset)
     } else {
+        g_total = g_leak + g_exc + g_inh
+        if (delta_T > 0) {
+            g_total = g_total - spike_current(v) / delta_T
+        }
         i = g_leak * (v - v_rest) - spike_current(v) + w
         i = i + g_exc * (v - e_rev_E) + g_inh * (v - e_rev_I) - i_offset
     }

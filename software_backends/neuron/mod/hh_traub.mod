@@ -65,6 +65,7 @@ ASSIGNED {
     beta_n (/ms)
     mean_E
     mean_I
+    g_total (uS)
 }
 
 STATE {
@@ -87,6 +88,10 @@ INITIAL {
 
 BREAKPOINT {
     SOLVE kinetics METHOD cnexp
+    : the slope di/dv at fixed gates is given, so NEURON evaluates this block once
+    CONDUCTANCE g_total
+    g_total = gbar_Na * m * m * m * h + gbar_K * n * n * n * n + g_leak
+    g_total = g_total + mean_E * syn_exc + mean_I * syn_inh
     i = gbar_Na * m * m * m * h * (v - e_rev_Na) + gbar_K * n * n * n * n * (v - e_rev_K)
     i = i + g_leak * (v - e_rev_leak) + mean_E * syn_exc * (v - e_rev_E)
     i = i + mean_I * syn_inh * (v - e_rev_I)

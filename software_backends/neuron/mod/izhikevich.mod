@@ -37,6 +37,7 @@ PARAMETER {
 ASSIGNED {
     v (mV)
     i (nA)
+    slope (uS)
 }
 
 STATE {
@@ -51,6 +52,9 @@ INITIAL {
 BREAKPOINT {
     : cnexp divides by a, which may be 0
     SOLVE kinetics METHOD derivimplicit
+    : di/dv, the tangent of the quadratic: NEURON then evaluates this block once
+    CONDUCTANCE slope
+    slope = -capacitance * (0.08 * v + 5)
     i = -capacitance * (0.04 * v * v + 5 * v + 140 - u) - i_offset
 }
 

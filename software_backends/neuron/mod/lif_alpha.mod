@@ -58,6 +58,7 @@ ASSIGNED {
     m0_I
     m1_E (ms)
     m1_I (ms)
+    g_total (uS)
 }
 
 STATE {
@@ -108,11 +109,16 @@ BREAKPOINT {
     SOLVE kinetics METHOD cnexp
     g_exc = syn_exc * m0_E + rise_exc * m1_E
     g_inh = syn_inh * m0_I + rise_inh * m1_I
+    : the slope di/dv is given, so NEURON evaluates this block once per step
+    CONDUCTANCE g_total
     if (refractory) {
+        g_total = g_clamp
         i = g_clamp * (v - v_reset)
     } else if (conductance) {
+        g_total = g_leak + g_exc + g_inh
         i = g_leak * (v - v_rest) + g_exc * (v - e_rev_E) + g_inh * (v - e_rev_I) - i_offset
     } else {
+        g_total = g_leak
         i = g_leak * (v - v_rest) - g_exc - g_inh - i_offset
     }
 }

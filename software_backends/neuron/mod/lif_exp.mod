@@ -57,6 +57,7 @@ ASSIGNED {
     refractory
     mean_E
     mean_I
+    g_total (uS)
 }
 
 STATE {
@@ -77,11 +78,17 @@ BREAKPOINT {
     SOLVE kinetics METHOD cnexp
     g_exc = syn_exc * mean_E
     g_inh = syn_inh * mean_I
+    : the current is linear in v: its slope is given, so NEURON evaluates this
+    : block once per step instead of twice
+    CONDUCTANCE g_total
     if (refractory) {
+        g_total = g_clamp
         i = g_clamp * (v - v_reset)
     } else if (conductance) {
+        g_total = g_leak + g_exc + g_inh
         i = g_leak * (v - v_rest) + g_exc * (v - e_rev_E) + g_inh * (v - e_rev_I) - i_offset
     } else {
+        g_total = g_leak
         i = g_leak * (v - v_rest) - g_exc - g_inh - i_offset
     }
 }

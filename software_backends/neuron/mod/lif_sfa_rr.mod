@@ -62,6 +62,7 @@ ASSIGNED {
     mean_I
     mean_s
     mean_r
+    g_total (uS)
 }
 
 STATE {
@@ -83,9 +84,14 @@ INITIAL {
 
 BREAKPOINT {
     SOLVE kinetics METHOD cnexp
+    : the slope di/dv is given, so NEURON evaluates this block once per step
+    CONDUCTANCE g_total
     if (refractory) {
+        g_total = g_clamp
         i = g_clamp * (v - v_reset)
     } else {
+        g_total = g_leak + mean_E * syn_exc + mean_I * syn_inh
+        g_total = g_total + 0.001 * (mean_s * g_s + mean_r * g_r)
         i = g_leak * (v - v_rest) + mean_E * syn_exc * (v - e_rev_E)
         i = i + mean_I * syn_inh * (v - e_rev_I) - i_offset
         i = i + 0.001 * (mean_s * g_s * (v - e_rev_sfa) + mean_r * g_r * (v - e_rev_rr))
