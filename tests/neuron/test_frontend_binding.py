@@ -42,3 +42,16 @@ def test_unknown_setup_option_names_the_valid_ones(sim):
     sim.Population(1, sim.IF_cond_exp())
     with pytest.raises(TypeError, match="native_rng_baseseed"):
         sim.run(1.0)
+
+
+def test_seed_source_decides_the_seed_of_unseeded_generators():
+    # under MPI pynn_hw.neuron installs a source that broadcasts rank 0's draw; here a
+    # fixed source stands in for it
+    from pynn_hw import random as pynn_random
+    try:
+        pynn_random.set_seed_source(lambda draw: 1234)
+        assert pynn_random.NumpyRNG().seed == 1234
+        assert pynn_random.NumpyRNG(seed=5).seed == 5       # explicit seeds are kept
+    finally:
+        pynn_random.set_seed_source(lambda draw: draw())
+    assert pynn_random.NumpyRNG().seed != pynn_random.NumpyRNG().seed
