@@ -8,10 +8,11 @@ The process: shape ``a`` and scale ``b`` (s) are piecewise constant, ``a[i]`` an
 ``b[i]`` holding from ``tbins[i]`` (ms) on; there are no spikes before ``tbins[0]``,
 nor outside (start, start + duration]. It is a renewal process whose hazard is the
 gamma hazard of the current parameters at the current age (time since the last
-spike, or since the process began): in the step (t, t + dt] a cell of age ``tau``
-fires with probability ``1 - S(tau + dt) / S(tau)``, ``S`` being the gamma survival
-function. With constant parameters this is a gamma renewal process of rate
-``1 / (a b)``, sampled on the time grid.
+spike, or since the process began). With constant parameters it is a gamma renewal
+process of rate ``1 / (a b)``. Spikes are drawn event by event: from age ``tau0``
+the next spike comes at the age ``tau`` with ``S(tau) = U S(tau0)``, ``S`` being
+the gamma survival function and ``U`` uniform, unless the parameters change first.
+On the time grid a spike falls on the end of the step that holds it.
 """
 
 from __future__ import annotations
@@ -19,12 +20,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy.special import gammaincc
+from scipy.special import gammaincc, gammainccinv
 
 from pynn_hw.errors import InvalidParameterValueError
 
 from software_backends.nest.grid import Grid
-
 
 class InhGammaTrains:
     """The state of the trains of one population between runs.
@@ -34,53 +34,62 @@ class InhGammaTrains:
     size
         Number of cells.
     grid
-        The time grid (spikes fall on step ends).
+        The time grid.
     seed
         Seed of the numpy generator (one stream per population and segment).
     first_step
         No spike falls before ``first_step * dt`` (NEST plays a drawn spike through a
         generator and a parrot, which takes two steps).
+    precise
+        Keep exact spike times instead of moving them to the grid.
     """
 
-    def __init__(self, size: int, grid: Grid, seed: list[int], first_step: int = 1) -> None:
+    def __init__(self, size: int, grid: Grid, seed: list[int], first_step: int = 1,
+                 precise: bool = False) -> None:
         self.grid = grid
+        self.precise = precise
         self.rng = np.random.default_rng(seed)
         self.last = np.full(size, np.nan)     # last spike (ms); NaN: none yet
+        self.earliest = (first_step - 1) * grid.dt
         self.drawn_steps = first_step - 1     # spikes are drawn up to this step
 
     def draw(self, params: dict[str, Any], until_steps: int) -> tuple[np.ndarray, np.ndarray]:
-        """Spikes in the steps ``(drawn_steps, until_steps]``: (cells, times)."""
+        """Spikes in ``(drawn_steps * dt, until_steps * dt]``: (cells, times)."""
         size = self.last.size
-        first = self.drawn_steps
-        self.drawn_steps = max(until_steps, first)
-        if until_steps <= first or size == 0:
+        t_from, t_to = self.drawn_steps * self.grid.dt, until_steps * self.grid.dt
+        self.drawn_steps = max(until_steps, self.drawn_steps)
+        if t_to <= t_from or size == 0:
             return np.zeros(0, np.int64), np.zeros(0)
         shape, scale, bins = _bin_table(params, size)
         start = np.broadcast_to(np.asarray(params["start"], dtype=float), (size,))
-        stop = start + np.broadcast_to(np.asarray(params["duration"], dtype=float), (size,))
-        origin = np.maximum(start, bins[:, 0])
+        stop = np.minimum(start + np.broadcast_to(np.asarray(params["duration"], dtype=float),
+                                                  (size,)), t_to)
+        origin = np.maximum(np.maximum(start, bins[:, 0]), self.earliest)
+        now = np.maximum(origin, t_from)
+        age = now - np.where(np.isnan(self.last), origin, self.last)
         rows = np.arange(size)
-        dt = self.grid.dt
-        fired: list[np.ndarray] = []
-        steps: list[int] = []
-        for step in range(first, until_steps):     # sequential in time, vectorised in cells
-            t0, t1 = step * dt, (step + 1) * dt
-            active = (t1 > origin + 1e-9) & (t1 <= stop + 1e-9)
-            if not np.any(active):
-                continue
-            k = np.maximum((bins <= t0 + 1e-9).sum(axis=1) - 1, 0)
-            a, b = shape[rows, k], scale[rows, k] * 1000.0
-            age = t0 - np.where(np.isnan(self.last), origin, self.last)
-            p = _fire_probability(np.maximum(age, 0.0), dt, a, b)
-            cells = np.flatnonzero(active & (self.rng.random(size) < p))
-            if cells.size:
-                self.last[cells] = t1
-                fired.append(cells)
-                steps.append(step + 1)
-        if not fired:
-            return np.zeros(0, np.int64), np.zeros(0)
-        counts = [c.size for c in fired]
-        return np.concatenate(fired), np.repeat(np.array(steps) * dt, counts)
+        cells_out: list[np.ndarray] = []
+        times_out: list[np.ndarray] = []
+        active = now < stop
+        while np.any(active):       # one event (a spike or a bin edge) per cell and pass
+            k = np.maximum((bins <= now[:, None] + 1e-12).sum(axis=1) - 1, 0)
+            following = np.minimum(k + 1, bins.shape[1] - 1)     # padded bins start at inf
+            edge = np.where(k + 1 < bins.shape[1], bins[rows, following], np.inf)
+            end = np.minimum(edge, stop)
+            spike = now + _next_interval(age, shape[rows, k], scale[rows, k] * 1000.0, self.rng)
+            fire = active & (spike <= end)
+            cells_out.append(np.flatnonzero(fire))
+            times_out.append(spike[fire])
+            self.last[fire] = spike[fire]
+            moved = np.where(fire, spike, end)
+            age = np.where(fire, 0.0, age + (end - now))
+            now = np.where(active, moved, now)
+            active &= now < stop
+        cells = np.concatenate(cells_out)
+        times = np.concatenate(times_out)
+        if not self.precise:
+            times = np.ceil(times / self.grid.dt - 1e-9) * self.grid.dt
+        return cells, times
 
 
 def _bin_table(params: dict[str, Any], size: int
@@ -108,14 +117,15 @@ def _bin_table(params: dict[str, Any], size: int
     return table(a, 1.0), table(b, 1.0), table(t, np.inf)
 
 
-def _fire_probability(age: np.ndarray, dt: float, shape: np.ndarray, scale: np.ndarray
-                      ) -> np.ndarray:
-    """``1 - S(age + dt) / S(age)`` for a gamma(shape, scale) interval distribution."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        before = gammaincc(shape, age / scale)
-        after = gammaincc(shape, (age + dt) / scale)
-        p = 1.0 - after / before
-    # far in the tail the hazard of a gamma distribution tends to 1 / scale
-    tail = ~(before > 1e-300)
-    p[tail] = 1.0 - np.exp(-dt / scale[tail])
-    return np.clip(np.nan_to_num(p), 0.0, 1.0)
+def _next_interval(age: np.ndarray, shape: np.ndarray, scale: np.ndarray,
+                   rng: np.random.Generator) -> np.ndarray:
+    """Time from now to the next spike of cells of age ``age`` (ms), if the gamma
+    parameters stay as they are."""
+    u = rng.random(age.size)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        survival = gammaincc(shape, age / scale)
+        target = gammainccinv(shape, u * survival) * scale
+    # far in the tail the gamma hazard tends to 1 / scale: memoryless there
+    tail = ~(survival > 1e-300) | ~np.isfinite(target)
+    target[tail] = age[tail] + rng.exponential(scale[tail])
+    return np.maximum(target - age, 0.0)

@@ -199,7 +199,8 @@ class SourceBuilder:
         elif playback is Playback.DRAWN:
             delay_steps = int(context.grid.steps(context.parrot_delay))
             built.trains = InhGammaTrains(spec.size, context.grid,
-                                          [int(nest.rng_seed), spec.index], delay_steps + 1)
+                                          [int(nest.rng_seed), spec.index], delay_steps + 1,
+                                          precise=context.precise)
         return built
 
     def set_parameters(self, built: BuiltPopulation, cells: np.ndarray, name: str,

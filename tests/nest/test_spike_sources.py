@@ -164,6 +164,22 @@ def test_inhomogeneous_gamma_with_constant_parameters_is_a_gamma_process(net):
     assert spikes.times.min() >= 0.2 - 1e-9
 
 
+def test_inhomogeneous_gamma_off_grid_has_exact_gamma_intervals(net):
+    # a = 3, b = 10 ms: mean ISI a b = 30 ms, CV 1/sqrt(3) = 0.577; ~6600 intervals,
+    # so the mean is known to 0.4 ms (1 sd) and the CV to about 0.01
+    builder = net(spike_precision="off_grid", rng_seed=13)
+    builder.population(std.SpikeSourceInhGamma, 100, record={"spikes": "all"},
+                       a=Sequence([3.0]), b=Sequence([0.01]))
+    backend = builder.build()
+    backend.run_until(2000.0)
+    spikes = backend.get_spikes(0, clear=False)
+    isis, cv = _isi_stats(spikes, 100)
+    assert isis.mean() == pytest.approx(30.0, abs=1.5)
+    assert cv == pytest.approx(1 / np.sqrt(3), abs=0.03)
+    steps = spikes.times / 0.1
+    assert np.mean(np.abs(steps - np.round(steps)) > 1e-6) > 0.9    # off the grid
+
+
 def test_inhomogeneous_gamma_follows_its_bins_and_window(net):
     # 20 Hz Poisson (a = 1, b = 0.05 s) from 100 ms, 100 Hz from 600 ms; stop at 900 ms
     builder = net(rng_seed=9)
