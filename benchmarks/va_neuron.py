@@ -7,12 +7,13 @@ line::
     {"neuron": {"build_s", "run_s", "rate_exc", "rate_inh", ...},
      "nest": {...}, "rate_diff_exc", "rate_diff_inh"}
 
-Both backends build their simulator objects at the first ``run()``. ``build_s`` is
-the time spent in the backend's ``build()`` (measured by wrapping that method in
-the benchmark process), ``run_s`` the rest of the first ``run()``, i.e. the
-simulation itself; ``frontend_build_s`` is the script's own "build" phase
-(populations and projections in the front-end). ``rate_diff_*`` are relative
-differences NEURON / NEST - 1.
+Both backends build their simulator objects at the first ``run()``. The benchmark
+process wraps ``Session.ensure_built`` and ``Session.network`` to split that first
+``run()``: ``network_s`` is the front-end freezing its objects into a Network,
+``build_s`` the backend making and building itself from it (including loading the
+compiled NMODL mechanisms), ``run_s`` the rest, i.e. the simulation;
+``frontend_build_s`` is the script's own "build" phase (populations and projections
+in the front-end). ``rate_diff_*`` are relative differences NEURON / NEST - 1.
 
 Environment:
     PYNN_HW_SHARED  folder holding ``bench/va_coba.py`` (default: ../shared next to
@@ -35,20 +36,26 @@ REPO = Path(__file__).resolve().parent.parent
 _RUNNER = """
 import json, runpy, sys, time
 from pynn_hw.session import Session
-timed = []
-original = Session.ensure_built
+timed, frozen = [], []
+original_build, original_network = Session.ensure_built, Session.network
 def ensure_built(self):
     fresh = self.backend is None or self.structure_changed
     start = time.perf_counter()
-    backend = original(self)
+    backend = original_build(self)
     if fresh:
         timed.append(time.perf_counter() - start)
     return backend
-Session.ensure_built = ensure_built
+def network(self):
+    start = time.perf_counter()
+    made = original_network(self)
+    frozen.append(time.perf_counter() - start)
+    return made
+Session.ensure_built, Session.network = ensure_built, network
 script = sys.argv[1]
 sys.argv = sys.argv[1:]
 runpy.run_path(script, run_name="__main__")
-print(json.dumps({"backend_build_s": round(sum(timed), 3)}))
+print(json.dumps({"build_s": round(sum(timed) - sum(frozen), 3),
+                  "network_s": round(sum(frozen), 3)}))
 """
 
 
@@ -81,10 +88,11 @@ def run(module: str, args: list[str]) -> dict:
         raise RuntimeError(f"{module} benchmark failed (exit {done.returncode}):\n"
                            f"{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
     result, timing = lines[-2], lines[-1]
-    build = timing["backend_build_s"]
-    return {"build_s": build, "run_s": round(result["t_run"] - build, 3),
+    build, network = timing["build_s"], timing["network_s"]
+    return {"build_s": build, "run_s": round(result["t_run"] - build - network, 3),
             "rate_exc": result["rate_exc"], "rate_inh": result["rate_inh"],
-            "frontend_build_s": result["t_build"], "synapses": result["synapses"]}
+            "frontend_build_s": result["t_build"], "network_s": network,
+            "synapses": result["synapses"]}
 
 
 def main(args: list[str]) -> dict:
