@@ -15,10 +15,12 @@ from .mapped_network import (
     ProjectionMapping,
     ReadoutAssignment,
 )
+from .progress import progress_bar
 from .report import MappingReport
 
 __all__ = [
     "map_network",
+    "progress_bar",
     "DEFAULT_NEURON_RATE_HZ",
     "MappedNetwork",
     "MappingReport",

@@ -227,3 +227,15 @@ def test_native_hardware_neuron():
     assert max(tr.max_abs_error.values()) < 1e-9  # every value is a whole number of LSBs
     cfg = m.configs[0]
     assert cfg.g_leak[:2].tolist() == [400, 400] and cfg.v_thresh[0] == 473
+
+
+def test_progress_callback_sees_every_step(capsys):
+    from mapping import progress_bar
+
+    seen = []
+    map_network(nets.synfire(), SINGLE, progress=lambda step, f: seen.append((step, f)))
+    steps = [s for s, _ in seen]
+    assert steps[0] == "translate" and "partition" in steps and steps[-1] == "codes"
+    assert all(0.0 <= f <= 1.0 for _, f in seen)
+    map_network(nets.synfire(), SINGLE, progress=progress_bar())
+    assert "partition" in capsys.readouterr().out
