@@ -55,9 +55,10 @@ class BuiltPopulation:
         """For population indices ``cells``: which of them are local, and the
         positions of those in :attr:`points`."""
         cells = np.asarray(cells, dtype=np.int64)
-        position = np.searchsorted(self.local, cells)
-        position = np.minimum(position, max(self.local.size - 1, 0))
-        is_local = (self.local.size > 0) & (self.local[position] == cells)
+        if self.local.size == 0:
+            return np.zeros(cells.shape, dtype=bool), np.zeros(0, dtype=np.int64)
+        position = np.minimum(np.searchsorted(self.local, cells), self.local.size - 1)
+        is_local = self.local[position] == cells
         return is_local, position[is_local]
 
 

@@ -23,11 +23,18 @@ sim.Projection(noise, exc, connector, sim.StaticSynapse(weight=0.02, delay=1.0))
 sim.Projection(exc, inh, connector, sim.StaticSynapse(weight=0.01, delay=1.5))
 sim.Projection(inh, exc, connector, sim.StaticSynapse(weight=0.03, delay=1.0),
                receptor_type="inhibitory")
+# one cell: on one rank only (global index 85 lives on rank 1 of 2)
+solo = sim.Population(1, sim.IF_curr_exp(tau_refrac=2.0), label="solo")
+step = sim.StepCurrentSource(times=[20.0, 80.0], amplitudes=[1.5, 0.0])
+step.inject_into(solo)
+step.record()
 exc.record(["spikes", "v"])
 inh.record("spikes")
+solo.record(["spikes", "v"])
 sim.run(150.0)
 result = {}
-for population in (exc, inh):
+result["current"] = np.asarray(step.get_data().magnitude)[:, 0].tolist()
+for population in (exc, inh, solo):
     block = population.get_data()
     segment = block.segments[0]
     result[population.label] = [np.asarray(t.magnitude).tolist() for t in segment.spiketrains]

@@ -39,7 +39,10 @@ def test_two_ranks_reproduce_the_single_process_run(tmp_path):
     single, _ = _run(tmp_path, 1)
     double, stdout = _run(tmp_path, 2)
     assert sum(len(t) for t in single["exc"]) > 30          # the network is active
-    for label in ("exc", "inh"):
+    assert len(single["solo"][0]) == 3         # 1.5 nA from 20 to 80 ms
+    np.testing.assert_allclose(double["current"], single["current"])
+    assert max(double["current"]) == 1.5
+    for label in ("exc", "inh", "solo"):
         assert len(double[label]) == len(single[label])
         for a, b in zip(single[label], double[label]):
             np.testing.assert_allclose(b, a, atol=1e-9)
