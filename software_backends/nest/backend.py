@@ -112,6 +112,13 @@ class NestBackend:
             [np.arange(b.first_id, b.first_id + b.spec.size) for b in self.populations]
             or [np.zeros(0, np.int64)]).astype(np.int64)
         self._weight_scales()
+        room = nest.max_num_syn_models - len(nest.synapse_models)
+        if len(network.projections) > room:
+            raise NoModelAvailableError(
+                f"NEST holds at most {nest.max_num_syn_models} synapse models and the "
+                f"backend makes one per projection: {len(network.projections)} projections "
+                f"exceed the {room} still available; merge projections that share their "
+                "synapse type and receptor")
         self.projections: list[BuiltProjection] = [
             connect(spec, self._node_ids, self._scale_for(spec), self._synapses[i], grid)
             for i, spec in enumerate(network.projections)]
