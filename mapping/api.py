@@ -74,7 +74,10 @@ class _Steps:
             self.progress(self._name, fraction)
 
     def done(self) -> dict[str, float]:
-        self.start("")
+        if self._name:
+            self.report(1.0)
+            self.seconds[self._name] = round(time.perf_counter() - self._t, 4)
+            self._name = ""
         return self.seconds
 
 

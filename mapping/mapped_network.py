@@ -36,7 +36,6 @@ from firmware_io.constants import (
     BLOCKS_PER_CHIP,
     NEURONS_PER_BLOCK,
     NEURONS_PER_CHIP,
-    PARAM_GROUPS_PER_CHIP,
     READOUT_CHANNELS_PER_CHIP,
     ROWS_PER_BLOCK,
 )

@@ -95,7 +95,6 @@ def choose_strength(wmax: np.ndarray, mult: np.ndarray, sign: np.ndarray, w: np.
     best = np.zeros(wmax.size, np.int64)
     best_err = np.full(wmax.size, np.inf)
     levels = WEIGHT_MAX * mult
-    w_lsb = lsb[owner]
     w_levels = levels[owner]
     for j in range(WEIGHT_MAX):
         qmax = levels - j
@@ -109,7 +108,6 @@ def choose_strength(wmax: np.ndarray, mult: np.ndarray, sign: np.ndarray, w: np.
         best = np.where(better, code, best)
         best_err = np.where(better, err, best_err)
     best[wmax <= 0] = 0
-    del w_lsb
     return best.astype(np.int64)
 
 

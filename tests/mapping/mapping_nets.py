@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 import pynn_hw.nest as sim
 from pynn_hw.network import Network
 
