@@ -112,13 +112,6 @@ class NestBackend:
             [np.arange(b.first_id, b.first_id + b.spec.size) for b in self.populations]
             or [np.zeros(0, np.int64)]).astype(np.int64)
         self._weight_scales()
-        room = nest.max_num_syn_models - len(nest.synapse_models)
-        if len(network.projections) > room:
-            raise NoModelAvailableError(
-                f"NEST holds at most {nest.max_num_syn_models} synapse models and the "
-                f"backend makes one per projection: {len(network.projections)} projections "
-                f"exceed the {room} still available; merge projections that share their "
-                "synapse type and receptor")
         self.projections: list[BuiltProjection] = [
             connect(spec, self._node_ids, self._scale_for(spec), self._synapses[i], grid)
             for i, spec in enumerate(network.projections)]
@@ -342,7 +335,7 @@ class NestBackend:
             given = np.asarray(values, dtype=float)
             if given.size and (given.min() < low - 1e-9 or given.max() > high + 1e-9):
                 raise InvalidParameterValueError(
-                    f"projection {built.label!r}: delays must lie in [{low}, {high}] ms once "
+                    f"projection {built.name!r}: delays must lie in [{low}, {high}] ms once "
                     f"the network is built (got {given.min()} .. {given.max()} ms); set a "
                     "larger max_delay in setup()")
         set_parameter(built, name, values, self.grid)

@@ -1,7 +1,8 @@
 """Projections as NEST connections: one vectorised ``nest.Connect`` per projection.
 
-Each projection gets its own copy of the NEST synapse model, so that
-``GetConnections(synapse_model=...)`` returns exactly its connections. NEST stores
+Each projection's connections carry its own ``synapse_label`` (NEST's labelled
+synapse models), so that ``GetConnections(synapse_label=...)`` returns exactly its
+connections, without one synapse model per projection. NEST stores
 connections in its own order (by thread and source, sorted before the first run);
 the projection's order is recovered by matching (source, target, weight, delay)
 against the backend's copy of the current values, which is exact because a static
@@ -21,8 +22,8 @@ from pynn_hw.standardmodels import synapses as std
 
 from software_backends.nest.grid import Grid
 
-#: Standard synapse type -> NEST synapse model.
-SYNAPSE_MODELS: dict[type, str] = {std.StaticSynapse: "static_synapse"}
+#: Standard synapse type -> NEST synapse model (a labelled one).
+SYNAPSE_MODELS: dict[type, str] = {std.StaticSynapse: "static_synapse_lbl"}
 
 
 @dataclass
@@ -31,8 +32,8 @@ class BuiltProjection:
 
     Attributes
     ----------
-    model
-        The projection's own NEST synapse model name.
+    model, label
+        The NEST synapse model and the label that marks the projection's connections.
     sources, targets
         NEST ids per connection, in the projection's order.
     scale
@@ -41,12 +42,17 @@ class BuiltProjection:
         ``weight`` and ``delay`` per connection, in PyNN units (delays on the grid).
     """
 
-    label: str
+    name: str
     model: str
+    label: int
     sources: np.ndarray
     targets: np.ndarray
     scale: np.ndarray
     values: dict[str, np.ndarray]
+
+    def connections(self) -> nest.SynapseCollection:
+        """The projection's connections, in NEST's order."""
+        return nest.GetConnections(synapse_model=self.model, synapse_label=self.label)
 
 
 def nest_synapse_model(spec: ProjectionSpec) -> str:
@@ -77,20 +83,20 @@ def connect(spec: ProjectionSpec, node_ids: np.ndarray, scale_of_cell: np.ndarra
     grid
         The time grid (delays are rounded to it).
     """
-    base = nest_synapse_model(spec)
-    model = f"pynn_hw_{base}_{spec.index}"
-    nest.CopyModel(base, model)
+    model = nest_synapse_model(spec)
+    label = spec.index + 1        # label 0 would mean "unlabelled" to NEST
     sources = node_ids[spec.global_pre()]
     targets = node_ids[spec.global_post()]
     scale = scale_of_cell[spec.global_post()]
     weight = np.broadcast_to(values["weight"], (spec.size,)).astype(float)
     delay = grid.to_grid_ms(np.broadcast_to(values["delay"], (spec.size,)).astype(float),
                             f"projection {spec.label!r} delays")
-    built = BuiltProjection(spec.label, model, sources, targets, scale,
+    built = BuiltProjection(spec.label, model, label, sources, targets, scale,
                             {"weight": weight, "delay": delay})
     if spec.size:
         nest.Connect(sources, targets, "one_to_one",
-                     {"synapse_model": model, "weight": weight * scale, "delay": delay})
+                     {"synapse_model": model, "synapse_label": label,
+                      "weight": weight * scale, "delay": delay})
     return built
 
 
@@ -107,10 +113,10 @@ def _order(built: BuiltProjection, grid: Grid) -> tuple[nest.SynapseCollection, 
                                                          dict[str, np.ndarray]]:
     """NEST's connections, their table, and for each connection of the projection
     (in its order) the position of that connection in NEST's order."""
-    conns = nest.GetConnections(synapse_model=built.model)
+    conns = built.connections()
     table = _connection_table(conns)
     if table["source"].size != built.sources.size:
-        raise RuntimeError(f"projection {built.label!r}: NEST holds {table['source'].size} "
+        raise RuntimeError(f"projection {built.name!r}: NEST holds {table['source'].size} "
                            f"connections, the projection {built.sources.size}")
     ours = np.lexsort((grid.steps(built.values["delay"]), built.values["weight"] * built.scale,
                        built.targets, built.sources))
@@ -118,7 +124,7 @@ def _order(built: BuiltProjection, grid: Grid) -> tuple[nest.SynapseCollection, 
                          table["target"], table["source"]))
     if not (np.array_equal(built.sources[ours], table["source"][theirs])
             and np.array_equal(built.targets[ours], table["target"][theirs])):
-        raise RuntimeError(f"projection {built.label!r}: the connections in NEST differ "
+        raise RuntimeError(f"projection {built.name!r}: the connections in NEST differ "
                            "from those the projection created")
     position = np.empty(built.sources.size, dtype=np.int64)
     position[ours] = theirs
@@ -140,7 +146,7 @@ def set_parameter(built: BuiltProjection, name: str, values: np.ndarray, grid: G
     _check_name(built, name)
     values = np.broadcast_to(np.asarray(values, dtype=float), built.sources.shape).copy()
     if name == "delay":
-        values = grid.to_grid_ms(values, f"projection {built.label!r} delays")
+        values = grid.to_grid_ms(values, f"projection {built.name!r} delays")
     conns, position, _ = _order(built, grid)
     nest_values = np.empty_like(values)
     nest_values[position] = values * built.scale if name == "weight" else values
@@ -151,5 +157,5 @@ def set_parameter(built: BuiltProjection, name: str, values: np.ndarray, grid: G
 
 def _check_name(built: BuiltProjection, name: str) -> None:
     if name not in built.values:
-        raise NonExistentParameterError(name, f"projection {built.label!r} (static synapse)",
+        raise NonExistentParameterError(name, f"projection {built.name!r} (static synapse)",
                                         built.values)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import nest
 import numpy as np
 import pytest
 
@@ -47,8 +46,7 @@ def test_nest_units_and_signs(net):
     builder.projection(pre, post, [1], [1], 0.051, 1.0, receptor="inhibitory")
     builder.projection(pre, curr, [0], [1], -0.2, 1.0, receptor="inhibitory")  # nA -> pA
     backend = builder.build()
-    nest_weights = [nest.GetConnections(synapse_model=p.model).get("weight")
-                    for p in backend.projections]
+    nest_weights = [p.connections().get("weight") for p in backend.projections]
     assert nest_weights == pytest.approx([4.0, -51.0, -200.0])
     assert backend.get_synapse_parameter(1, "weight") == pytest.approx([0.051])
     assert backend.get_synapse_parameter(2, "weight") == pytest.approx([-0.2])
@@ -72,7 +70,7 @@ def test_projection_onto_cells_of_several_types(net):
         parameters={"weight": np.array([0.01, -0.2, -1.5]), "delay": np.asarray(1.0)},
         receptor_type="inhibitory"))
     backend = builder.build()
-    conns = nest.GetConnections(synapse_model=backend.projections[0].model)
+    conns = backend.projections[0].connections()
     by_target = dict(zip(conns.get("target"), conns.get("weight")))
     ids = [backend.populations[k].first_id for k in (cond, curr, izh)]
     assert [by_target[i] for i in ids] == pytest.approx([-10.0, -200.0, -1.5])
@@ -155,3 +153,14 @@ def test_empty_projection(net):
     backend = builder.build()
     backend.run_until(1.0)
     assert backend.get_synapse_parameter(0, "weight").size == 0
+
+
+def test_many_projections(net):
+    # more projections than NEST has room for synapse models (511): labels, not models
+    builder = net()
+    pre, post = _two_populations(builder, n=3)
+    for k in range(600):
+        builder.projection(pre, post, [k % 3], [(k + 1) % 3], 0.001 * (k + 1), 1.0)
+    backend = builder.build()
+    backend.run_until(1.0)
+    assert backend.get_synapse_parameter(599, "weight") == pytest.approx([0.6])
