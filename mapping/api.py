@@ -190,8 +190,9 @@ def map_network(
         orders = orders[:1]  # large networks: network order only (time)
     for k, (name, o) in enumerate(orders):
         part = pack(inputs, o, name, pop_name, backfill=BACKFILL if neurons.size <= BACKFILL_MAX_NEURONS else 8,
-                    progress=lambda f, k=k: steps.report((k + f) / len(orders)))
-        if best is None or part.n_chips < best.n_chips:
+                    progress=lambda f, k=k: steps.report((k + f) / len(orders)),
+                    limit=None if best is None else best.n_chips - 1)
+        if part is not None:
             best = part
     part = best
 

@@ -215,13 +215,14 @@ def _fail_alone(inputs: NeuronInputs, pos: int, pops: Callable[[int], str]) -> M
 
 def pack(inputs: NeuronInputs, order: np.ndarray, name: str, pops: Callable[[int], str],
          progress: Callable[[float], None] | None = None, backfill: int = 0,
-         grow: bool = False) -> Partition:
+         grow: bool = False, limit: int | None = None) -> Partition | None:
     """Greedy packing of the neurons in ``order`` (positions into ``inputs.neurons``).
 
     With ``backfill > 0``, a block that stops early is topped up with the best
     fitting neurons among the next ``backfill`` and the last ``backfill`` of the order.
     With ``grow``, a block is grown from its first neuron by the candidates sharing
     the most rows with it, then topped up (slower: one step per neuron).
+    Returns None as soon as more than ``limit`` chips would be needed.
     """
     pk = _Packer(inputs, order.copy())
     order = pk.order
@@ -258,6 +259,8 @@ def pack(inputs: NeuronInputs, order: np.ndarray, name: str, pops: Callable[[int
             i += t
             guess = max(8, 2 * t + 4)
         c += 1
+        if limit is not None and c > limit:
+            return None
         if progress is not None and c - tick >= 256:
             tick = c
             progress(i / n)

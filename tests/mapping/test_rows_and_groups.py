@@ -216,6 +216,12 @@ def test_route_delays_follow_the_board_paths():
     assert (hops > 0).any()
     # router entries agree with the board's own count
     assert m.report.router_entries_max == int(board.router_entries_used(m.routes).max())
+    # every chip's codes pass ChipConfig validation, and the image carries the routes
+    image = parse_board_image(m.image())
+    board.check_configs(image.configs)
+    assert np.array_equal(np.sort(image.routes), np.sort(m.routes))
+    used = np.unique(m.placement.chip[m.placement.chip >= 0])
+    assert all(image.configs[c].weights.any() for c in used)
 
 
 def test_zero_weights_are_realised_as_no_synapse():
