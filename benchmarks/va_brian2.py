@@ -1,0 +1,136 @@
+"""Vogels-Abbott COBA benchmark: pynn_hw on Brian 2 against pynn_hw on NEST.
+
+Runs the shared benchmark script (``va_coba.py``) with ``pynn_hw.brian2`` and with
+``pynn_hw.nest``, each in its own process, and prints one JSON object as the last
+line::
+
+    {"brian2": {"build_s", "run_s", "rate_exc", "rate_inh", ...},
+     "nest": {...}, "rate_diff_exc", "rate_diff_inh"}
+
+How the times are measured. ``va_coba.py`` times the front-end (``t_build``) and the
+first ``run()`` (``t_run``). pynn_hw backends build at the first ``run()``, so each
+process runs ``va_coba.py`` unchanged with the backend class instrumented:
+
+- ``backend_build_s``: ``Backend.build(network)`` (Brian: groups, synapses
+  connected from arrays, weights and delays, stored state; NEST: nodes and
+  connections);
+- ``first_step_s`` (Brian only): the first time step, i.e. Brian's code generation
+  and the checks it does before a network first runs;
+- ``build_s`` = front-end + backend build (+ first step for Brian);
+- ``run_s`` = ``t_run`` minus the backend's build (and first step): simulation only.
+
+``rate_diff_*`` is Brian's rate relative to NEST's (0.05 = 5 % higher).
+
+Environment:
+    PYNN_HW_SHARED  folder holding ``bench/va_coba.py`` (default: ../shared next to
+                    the repository)
+
+Usage: python benchmarks/va_brian2.py [n_neurons] [t_stop_ms] [--cython]
+
+``--cython`` adds a run with ``codegen_target='cython'`` (key ``brian2_cython``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+# Executed in the child process: wrap build() and the first run_until() of the
+# backend class, then run va_coba.py as a script.
+_INSTRUMENT = r"""
+import json, runpy, sys, time
+module, target, script = sys.argv[1], sys.argv[2], sys.argv[3]
+sys.argv = [script, module, *sys.argv[4:]]
+timings = {}
+if module.endswith("brian2"):
+    from software_backends.brian2.backend import Brian2Backend as cls
+    init = cls.__init__
+    def init_with_target(self, **options):
+        init(self, **{"codegen_target": target, **options})
+    cls.__init__ = init_with_target
+else:
+    from software_backends.nest.backend import NestBackend as cls
+build, run_until = cls.build, cls.run_until
+def timed_build(self, network):
+    start = time.perf_counter()
+    build(self, network)
+    timings["backend_build_s"] = time.perf_counter() - start
+def timed_run_until(self, t):
+    if module.endswith("brian2") and "first_step_s" not in timings:
+        start = time.perf_counter()
+        run_until(self, self.dt)
+        timings["first_step_s"] = time.perf_counter() - start
+    return run_until(self, t)
+cls.build, cls.run_until = timed_build, timed_run_until
+runpy.run_path(script, run_name="__main__")
+print("TIMINGS " + json.dumps(timings))
+"""
+
+
+def benchmark_script() -> Path:
+    """Locate the shared ``va_coba.py``."""
+    shared = os.environ.get("PYNN_HW_SHARED")
+    candidates = [Path(shared)] if shared else []
+    candidates.append(REPO.parent / "shared")
+    for folder in candidates:
+        script = folder / "bench" / "va_coba.py"
+        if script.is_file():
+            return script
+    raise FileNotFoundError(f"va_coba.py not found under {[str(c) for c in candidates]}; "
+                            "set PYNN_HW_SHARED to the folder that holds bench/va_coba.py")
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("PYNEST_QUIET", "1")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    return env
+
+
+def run(module: str, args: list[str], target: str = "numpy") -> dict:
+    """Run the benchmark for one backend module; return its figures."""
+    done = subprocess.run([sys.executable, "-c", _INSTRUMENT, module, target,
+                           str(benchmark_script()), *args],
+                          capture_output=True, text=True, env=_env())
+    lines = done.stdout.splitlines()
+    results = [line for line in lines if line.startswith("{")]
+    timings = [line for line in lines if line.startswith("TIMINGS ")]
+    if done.returncode != 0 or not results or not timings:
+        raise RuntimeError(f"{module} benchmark failed (exit {done.returncode}):\n"
+                           f"{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+    result = json.loads(results[-1])
+    timing = json.loads(timings[-1][len("TIMINGS "):])
+    backend = timing["backend_build_s"] + timing.get("first_step_s", 0.0)
+    return {"build_s": round(result["t_build"] + backend, 3),
+            "run_s": round(result["t_run"] - backend, 3),
+            "rate_exc": result["rate_exc"], "rate_inh": result["rate_inh"],
+            "frontend_build_s": result["t_build"],
+            "backend_build_s": round(timing["backend_build_s"], 3),
+            "first_step_s": round(timing.get("first_step_s", 0.0), 3),
+            "t_run_as_reported": result["t_run"], "synapses": result["synapses"]}
+
+
+def main(args: list[str], cython: bool = False) -> dict:
+    brian = run("pynn_hw.brian2", args)
+    print("pynn_hw.brian2:", json.dumps(brian), flush=True)
+    nest = run("pynn_hw.nest", args)
+    print("pynn_hw.nest:  ", json.dumps(nest), flush=True)
+    result = {"brian2": brian, "nest": nest,
+              "rate_diff_exc": round(brian["rate_exc"] / nest["rate_exc"] - 1.0, 4),
+              "rate_diff_inh": round(brian["rate_inh"] / nest["rate_inh"] - 1.0, 4)}
+    if cython:
+        # the first run ever compiles (minutes); later runs load Brian's disk cache
+        result["brian2_cython"] = run("pynn_hw.brian2", args, target="cython")
+        print("pynn_hw.brian2 (cython):", json.dumps(result["brian2_cython"]), flush=True)
+    return result
+
+
+if __name__ == "__main__":
+    argv = sys.argv[1:]
+    with_cython = "--cython" in argv
+    print(json.dumps(main([a for a in argv if a != "--cython"], with_cython)))
