@@ -38,8 +38,15 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "benchmarks"))
-from va_nest import benchmark_script  # noqa: E402  (same folder)
+
+
+def benchmark_script() -> Path:
+    """The shared ``va_coba.py`` (located as ``benchmarks/va_nest.py`` does)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("_va_nest", REPO / "benchmarks" / "va_nest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.benchmark_script()
 
 _DRIVER = r"""
 import json, logging, runpy, sys

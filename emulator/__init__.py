@@ -9,6 +9,10 @@ Public API
     ``write_input(events)``; ``run(n_cycles, input_events=None) -> RunResult``;
     ``reset()``; ``status() -> BoardStatus``; ``read_weights(chip)``;
     ``write_weights(chip, w)``; ``membrane()``; ``conductances()``.
+:class:`SparseBoard`
+    The same bit-accurate model and interface, computed only on live neurons
+    and used rows, with next-hop routing: for boards of hundreds or thousands
+    of chips (no STDP rows; no 64-chip limit in-process).
 :class:`ReferenceBoard`
     Float64 reference of the same equations (not bit-accurate).
 
@@ -27,7 +31,8 @@ the exact membrane registers, one sample per cycle).
 from .board import Board, InvalidEventError
 from .network_fabric import FabricSpec
 from .reference import ReferenceBoard
+from .sparse_board import SparseBoard
 from .results import BoardStatus, DropCounts, RunResult
 
-__all__ = ["Board", "InvalidEventError", "FabricSpec", "ReferenceBoard", "BoardStatus", "DropCounts",
+__all__ = ["Board", "SparseBoard", "InvalidEventError", "FabricSpec", "ReferenceBoard", "BoardStatus", "DropCounts",
            "RunResult"]

@@ -44,8 +44,17 @@ class BoardDriver(Protocol):
         """Release the board."""
 
 
+#: Boards with more chips than this run on :class:`emulator.SparseBoard` (the wire
+#: formats, and with them :class:`emulator.Board`, carry 6-bit chip ids).
+DENSE_BOARD_MAX_CHIPS = 64
+
+
 class EmulatorDriver:
-    """The bit-accurate emulator (:class:`emulator.Board`) in this process.
+    """The bit-accurate emulator in this process.
+
+    Boards of up to 64 chips run on :class:`emulator.Board`; larger ones on
+    :class:`emulator.SparseBoard`, the same integer model computed only on live
+    neurons and used rows (tested to give the same bits). ``engine`` forces one.
 
     Parameters
     ----------
@@ -53,14 +62,19 @@ class EmulatorDriver:
         The board description (links, delays, bandwidths, serials).
     mismatch
         Emulate the chips' fixed-pattern mismatch (``False``: nominal chips).
+    engine
+        ``"auto"``, ``"dense"`` or ``"sparse"``.
     """
 
     name = "emulator"
 
-    def __init__(self, board: BoardSpec, *, mismatch: bool = False) -> None:
-        from emulator import Board
+    def __init__(self, board: BoardSpec, *, mismatch: bool = False, engine: str = "auto") -> None:
+        from emulator import Board, SparseBoard
+        if engine not in ("auto", "dense", "sparse"):
+            raise ValueError(f"engine {engine!r} is invalid; valid: 'auto', 'dense', 'sparse'")
+        sparse = engine == "sparse" or (engine == "auto" and board.n_chips > DENSE_BOARD_MAX_CHIPS)
         self.spec = board
-        self.board = Board(board, ideal=not mismatch)
+        self.board = (SparseBoard if sparse else Board)(board, ideal=not mismatch)
 
     def load(self, configs: Sequence[ChipConfig], routes: np.ndarray) -> None:
         self.board.load(list(configs), routes)

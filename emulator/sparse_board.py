@@ -1,0 +1,512 @@
+"""The emulated board for large boards: the same integer model, computed only where it matters.
+
+:class:`SparseBoard` executes exactly the update rules of :class:`emulator.Board`
+(``docs/hardware.md``, "Emulator arithmetic"), with the same order of work in a
+cycle, and gives the same output bit for bit (tested against :class:`Board`). It
+differs in what it stores and visits, so that a board of hundreds or thousands
+of chips with a few neurons each runs as fast as its active part:
+
+* Only *live* neurons are integrated: a neuron with no non-zero synapse on a row
+  that is not ``OFF``, a resting potential below threshold and no read-out
+  channel sits at its resting potential forever (its conductances stay 0), so
+  it needs no work; its membrane is reported as ``V_rest``.
+* A row event visits the live neurons its row has non-zero weights to (a
+  zero weight adds ``round(0) = 0``), not all 192 columns of the block.
+* STP states decay on STP rows only (the others have state 0 and multiplier 0).
+* Inter-chip events follow next-hop tables ``(chip, destination) -> link``
+  (the path rule of ``BoardSpec.path`` is a chain of next hops: the first link
+  of the least-delay, fewest-hop, lexicographically smallest path is the
+  smallest-id link that starts an optimal path), so no table of all paths is
+  built.
+
+Not supported here: STDP rows (use :class:`Board`), and the chip limit of the
+wire formats (64 chips) does not apply: this board is driven in-process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+import numpy as np
+
+from firmware_io.chip_config import ChipConfig
+from firmware_io.constants import (
+    NEURONS_PER_CHIP,
+    NO_READOUT,
+    READOUT_CHANNELS_PER_CHIP,
+    ROW_SOURCE,
+    ROWS_PER_CHIP,
+    SIGN,
+    STP_MODES,
+    TICKS_PER_CYCLE,
+)
+from firmware_io.errors import ConfigError
+from firmware_io.image import ROUTE_DTYPE, BoardImage, parse_board_image
+from firmware_io.packets import EVENT_DTYPE
+
+from .arithmetic import decay_floor
+from .board import _STRUCTURAL_FIELDS, InvalidEventError
+from .board_setup import check_routes, output_events
+from .coefficients import chip_coefficients
+from .network_fabric import OUTPUT_LATENCY_TICKS, TokenBuckets
+from .neuron import membrane_step
+from .results import BoardStatus, DropCounts, RunResult
+from .sparse_parts import ChipPart, Fabric, LiveSet, build_live_set, next_link_table
+from .synapse_rows import stp_factors
+
+
+class SparseBoard:
+    """Bit-accurate board emulator that computes only live neurons and used rows.
+
+    Parameters
+    ----------
+    fabric : BoardSpec or FabricSpec, optional
+        As for :class:`Board` (default: an ideal crossbar).
+    ideal : bool
+        Ignore the chips' fixed-pattern mismatch.
+    strict : bool
+        Check the registers' widths after every cycle.
+    """
+
+    bit_accurate: ClassVar[bool] = True
+
+    def __init__(self, fabric: object | None = None, *, ideal: bool = False, strict: bool = False) -> None:
+        self._fabric_arg = fabric
+        self.ideal = bool(ideal)
+        self.strict = bool(strict)
+        self.n_chips = 0
+        self._loaded = False
+
+    # ------------------------------------------------------------------ set-up
+    def load(self, configs: Sequence[ChipConfig] | BoardImage | bytes, routes: np.ndarray | None = None) -> None:
+        """Configure every chip and the routes, then :meth:`reset` (see :meth:`Board.load`).
+
+        Raises
+        ------
+        ConfigError
+            As :meth:`Board.load`, and for rows with STDP enabled (not supported here).
+        """
+        if isinstance(configs, (bytes, bytearray, memoryview)):
+            configs = parse_board_image(bytes(configs))
+        if isinstance(configs, BoardImage):
+            if routes is not None:
+                raise ValueError("SparseBoard.load: routes given twice (the image carries its own)")
+            configs, routes = configs.configs, configs.routes
+        configs = [c.copy() for c in configs]
+        if not configs:
+            raise ValueError("SparseBoard.load: no chip configuration given; valid: one per chip")
+        for i, cfg in enumerate(configs):
+            if not isinstance(cfg, ChipConfig):
+                raise TypeError(f"SparseBoard.load: configs[{i}] is a {type(cfg).__name__}; valid: ChipConfig")
+            cfg.validate()
+            if (cfg.row_stdp & (cfg.row_source != ROW_SOURCE.OFF)).any():
+                raise ConfigError(f"configs[{i}].row_stdp: STDP rows are not supported by SparseBoard; "
+                                  "use emulator.Board")
+        routes = np.zeros(0, dtype=ROUTE_DTYPE) if routes is None else np.asarray(routes)
+        self.n_chips = c = len(configs)
+        self._fab = Fabric.from_arg(self._fabric_arg, c)
+        self._fab.check_serials(configs)
+        self.configs = configs
+        self._coeff_parts = [_chip_part(cfg, chip, self.ideal) for chip, cfg in enumerate(configs)]
+        self._build_rows()
+        check_routes(routes, c, self._source)
+        self.routes = routes.copy()
+        self._has_routes = len(routes) > 0
+        self._next_link = next_link_table(self._fab, routes) if self._has_routes else None
+        if self._has_routes:
+            self._fab.check_reachable_and_router(routes, self._next_link)
+        self._input_buckets = TokenBuckets(self._fab.input_rate, self._fab.input_depth)
+        self._link_buckets = TokenBuckets(self._fab.link_rate, self._fab.link_depth)
+        self._input_limited = bool((self._fab.input_rate >= 0).any())
+        delays = self._fab.link_delay_ticks
+        uniform = delays.size and (delays == delays[0]).all() and delays[0] % TICKS_PER_CYCLE == 0
+        self._link_delay_cycles = int(delays[0]) // TICKS_PER_CYCLE if uniform else None
+        self._readout = np.stack([cfg.readout.astype(np.int64) for cfg in configs])
+        self._live: LiveSet | None = None
+        self._rebuild_live(keep_state=False)
+        self._loaded = True
+        self.reset()
+
+    def _build_rows(self) -> None:
+        """Per-row constants of every chip (rows are few bytes each; synapses stay sparse)."""
+        parts = self._coeff_parts
+        cat = lambda name: np.concatenate([getattr(p, name) for p in parts])  # noqa: E731
+        self._source = cat("row_source")
+        self._sign = cat("row_sign")
+        self._amplitude = cat("row_amplitude")
+        self._row_class = cat("row_class")
+        n_exc = max([1] + [p.n_exc for p in parts])
+        n_inh = max([1] + [p.n_inh for p in parts])
+        self._n_exc, self._n_slots = n_exc, n_exc + n_inh
+        self._slot = np.where(self._sign == SIGN.INHIBITORY, n_exc + self._row_class, self._row_class)
+        stp_mode = cat("row_stp")
+        rows = np.arange(self._source.size)
+        chip = rows // ROWS_PER_CHIP
+        u = np.array([p.stp_u for p in parts], dtype=np.int64)[chip]
+        rec = np.array([p.stp_decay_rec for p in parts], dtype=np.int64)[chip]
+        fac = np.array([p.stp_decay_facil for p in parts], dtype=np.int64)[chip]
+        off = stp_mode == STP_MODES.OFF
+        self._stp = _StpRows(
+            stp_rows=np.flatnonzero(~off & (self._row_class >= 0)),
+            stp_sign=np.select([stp_mode == STP_MODES.DEPRESSING, stp_mode == STP_MODES.FACILITATING], [-1, 1], 0),
+            stp_u=np.where(off, 0, u),
+            stp_decay=np.where(off, 0, np.where(stp_mode == STP_MODES.FACILITATING, fac, rec)))
+
+    def _rebuild_live(self, keep_state: bool) -> None:
+        """Choose the live neurons and build their compact arrays (state carried over if asked)."""
+        old = self._live
+        live = build_live_set(self._coeff_parts, self._readout, self._slot, self._n_slots, self.routes,
+                              self._source)
+        if keep_state and old is not None:
+            live.carry_state_from(old)
+        self._live = live
+        self._set_trace_sources()
+
+    def reset(self) -> None:
+        """Clear all dynamic state and counters; time back to 0 (see :meth:`Board.reset`)."""
+        self._require_loaded()
+        c = self.n_chips
+        self._live.reset_state()
+        self._stp_state = np.zeros(self._source.size, dtype=np.int64)
+        self._input_buckets.reset()
+        self._link_buckets.reset()
+        self.cycle = 0
+        self._row_queue: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
+        self._link_queue: dict[int, list[tuple[np.ndarray, ...]]] = {}
+        self._port_queue: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
+        self._pending = np.zeros(0, dtype=[("t", np.int64), ("chip", np.int64), ("row", np.int64)])
+        self._drop_not_external = np.zeros(c, dtype=np.int64)
+        self._drop_late = np.zeros(c, dtype=np.int64)
+        self._drops_at_last_run = self._drops()
+        self._counters = {"input": 0, "routed": 0, "row": 0, "syn": 0, "output": 0}
+
+    # --------------------------------------------------------------- host side
+    def write_input(self, events: np.ndarray) -> None:
+        """Queue host input events (see :meth:`Board.write_input`)."""
+        self._require_loaded()
+        ev = np.asarray(events)
+        if ev.dtype != EVENT_DTYPE:
+            raise InvalidEventError(f"input events have dtype {ev.dtype}; valid: EVENT_DTYPE {EVENT_DTYPE}")
+        chip, addr = ev["chip"].astype(np.int64), ev["addr"].astype(np.int64)
+        t = ev["t"].astype(np.int64)
+        for name, arr, limit in (("chip", chip, self.n_chips), ("addr", addr, ROWS_PER_CHIP)):
+            bad = arr >= limit
+            if bad.any():
+                i = int(np.argmax(bad))
+                raise InvalidEventError(f"input event {i}: {name} {int(arr[i])} does not exist on this board; "
+                                        f"valid: 0..{limit - 1}")
+        row = chip * ROWS_PER_CHIP + addr
+        late = t < self.cycle * TICKS_PER_CYCLE
+        not_ext = ~late & (self._source[row] != ROW_SOURCE.EXTERNAL)
+        self._drop_late += np.bincount(chip[late], minlength=self.n_chips)
+        self._drop_not_external += np.bincount(chip[not_ext], minlength=self.n_chips)
+        keep = ~(late | not_ext)
+        new = np.empty(int(keep.sum()), dtype=self._pending.dtype)
+        new["t"], new["chip"], new["row"] = t[keep], chip[keep], row[keep]
+        merged = np.concatenate([self._pending, new])
+        self._pending = merged[np.lexsort((merged["t"], merged["chip"], merged["t"] // TICKS_PER_CYCLE))]
+
+    def run(self, n_cycles: int, input_events: np.ndarray | None = None) -> RunResult:
+        """Run ``n_cycles`` cycles from the current time (see :meth:`Board.run`)."""
+        self._require_loaded()
+        if int(n_cycles) != n_cycles or n_cycles < 0:
+            raise ValueError(f"SparseBoard.run: n_cycles {n_cycles!r} is invalid; valid: an integer >= 0")
+        n_cycles = int(n_cycles)
+        if input_events is not None:
+            self.write_input(input_events)
+        start, end = self.cycle, self.cycle + n_cycles
+        due = int(np.searchsorted(self._pending["t"] // TICKS_PER_CYCLE, end, side="left"))
+        sched, self._pending = self._pending[:due], self._pending[due:]
+        ext_cycle = sched["t"] // TICKS_PER_CYCLE
+        ext_tick, ext_row = sched["t"], sched["row"]
+        ptr = np.searchsorted(ext_cycle, np.arange(start, end + 1), side="left")
+        per_cycle_input = self._input_limited and (
+            self._has_routes or not self._input_buckets.admit_run_if_lossless(sched["chip"], ext_cycle, start, end))
+        live = self._live
+        n_tr = self._trace_live.size
+        trace_buf = np.empty((n_cycles, n_tr), dtype=np.int64)
+        g_buf = np.empty((n_cycles, 2, n_tr), dtype=np.int64)
+        out_t: list[np.ndarray] = []
+        out_n: list[np.ndarray] = []
+        counters = self._counters
+        rows_before, syn_before = counters["row"], counters["syn"]
+        nrn, nst, g = live.neurons, live.state, live.g
+        n_exc, n_slots = self._n_exc, self._n_slots
+        stp, stp_state, has_stp = self._stp, self._stp_state, self._stp.stp_rows.size > 0
+        row_q, link_q, port_q = self._row_queue, self._link_queue, self._port_queue
+        trace_src = self._trace_live
+        for k in range(start, end):
+            if link_q and k in link_q:
+                self._advance_links(k)
+            r_parts: list[np.ndarray] = []
+            t_parts: list[np.ndarray] = []
+            p0, p1 = ptr[k - start], ptr[k - start + 1]
+            arrived = port_q.pop(k, None) if port_q else None
+            if p1 > p0 or arrived:
+                er, et = ext_row[p0:p1], ext_tick[p0:p1]
+                if arrived:
+                    er = np.concatenate([er] + [a[0] for a in arrived])
+                    et = np.concatenate([et] + [a[1] for a in arrived])
+                n_host = p1 - p0
+                if per_cycle_input:
+                    ok = self._input_buckets.admit(er // ROWS_PER_CHIP, k, et)
+                    if ok is not None:
+                        n_host = int(ok[:p1 - p0].sum())
+                        er, et = er[ok], et[ok]
+                counters["input"] += n_host
+                counters["routed"] += er.size - n_host
+                r_parts.append(er)
+                t_parts.append(et)
+            queued = row_q.pop(k, None)
+            if queued:
+                for qr, qt in queued:
+                    r_parts.append(qr)
+                    t_parts.append(qt)
+            if r_parts:
+                ev_rows = r_parts[0] if len(r_parts) == 1 else np.concatenate(r_parts)
+                if ev_rows.size:
+                    ev_ticks = t_parts[0] if len(t_parts) == 1 else np.concatenate(t_parts)
+                    factors = stp_factors(stp, _StpState(stp_state), ev_rows, ev_ticks)
+                    live.deliver(ev_rows, self._amplitude[ev_rows] * factors)
+                    counters["row"] += ev_rows.size
+                    counters["syn"] += int(self._row_nnz[ev_rows].sum())
+            g_exc = g[0] if n_exc == 1 else g[:n_exc].sum(axis=0)
+            g_inh = g[n_exc] if n_slots - n_exc == 1 else g[n_exc:].sum(axis=0)
+            fired, fticks = membrane_step(nrn, nst, g_exc, g_inh, k)
+            decay_floor(g, live.slot_decay, out=g)
+            if has_stp:
+                r = stp.stp_rows
+                stp_state[r] = decay_floor(stp_state[r], stp.stp_decay[r])
+            if fired.size:
+                out_t.append(fticks)
+                out_n.append(live.global_ids[fired])
+                self._emit(fired, fticks, k)
+            if n_tr:
+                trace_buf[k - start] = nst.v[trace_src]
+                gs = g[:, trace_src]
+                g_buf[k - start, 0] = gs[:n_exc].sum(axis=0)
+                g_buf[k - start, 1] = gs[n_exc:].sum(axis=0)
+            if self.strict:
+                nst.check()
+                live.check()
+        self.cycle = end
+        events = output_events(out_t, out_n)
+        counters["output"] += events.size
+        width = self.n_chips * READOUT_CHANNELS_PER_CHIP
+        traces = np.full((n_cycles, width), -1, dtype=np.int64)
+        g_traces = np.full((n_cycles, 2, width), -1, dtype=np.int64)
+        traces[:, self._trace_cols] = self._trace_const
+        g_traces[:, :, self._trace_cols] = 0
+        traces[:, self._trace_cols[self._trace_is_live]] = trace_buf
+        g_traces[:, :, self._trace_cols[self._trace_is_live]] = g_buf
+        drops = self._drops()
+        result = RunResult(
+            output_events=events,
+            traces=traces.reshape(n_cycles, self.n_chips, READOUT_CHANNELS_PER_CHIP),
+            trace_neurons=self._readout.copy(), start_cycle=start, n_cycles=n_cycles,
+            dropped=drops - self._drops_at_last_run,
+            synaptic_events=counters["syn"] - syn_before, row_events=counters["row"] - rows_before,
+            conductance_traces=g_traces.reshape(n_cycles, 2, self.n_chips, READOUT_CHANNELS_PER_CHIP))
+        self._drops_at_last_run = drops
+        return result
+
+    # ------------------------------------------------------------- events
+    def _emit(self, fired: np.ndarray, ticks: np.ndarray, cycle: int) -> None:
+        """Feedback and routed events of this cycle's spikes (``fired``: live indices)."""
+        live = self._live
+        targets = live.out_rows[fired]
+        width = targets.shape[1]
+        mask = (targets >= 0).ravel()
+        rows = targets.ravel()[mask]
+        if rows.size == 0:
+            return
+        t = np.repeat(ticks + OUTPUT_LATENCY_TICKS, width)[mask]
+        if not self._has_routes:
+            self._row_queue.setdefault(cycle + 1, []).append((rows, t))
+            return
+        kind = live.out_kind[fired].ravel()[mask]         # -2 feedback, -1 route inside a chip, >= 0 dst chip
+        feedback = kind == -2
+        if feedback.any():
+            self._row_queue.setdefault(cycle + 1, []).append((rows[feedback], t[feedback]))
+        local = kind == -1
+        if local.any():
+            self._port_queue.setdefault(cycle + 1, []).append((rows[local], t[local]))
+        far = kind >= 0
+        if far.any():
+            src_chip = np.repeat(live.global_ids[fired] // NEURONS_PER_CHIP, width)[mask][far]
+            self._link_queue.setdefault(cycle + 1, []).append((src_chip, kind[far], t[far], rows[far]))
+
+    def _advance_links(self, cycle: int) -> None:
+        """Events entering a link in ``cycle`` compete for it and move on (as :meth:`Board._advance_links`)."""
+        delays = self._fab.link_delay_ticks
+        link_to = self._fab.link_ends[:, 1]
+        parts = self._link_queue.pop(cycle)
+        while parts:
+            if len(parts) == 1:
+                cur, dst, t, row = parts[0]
+            else:
+                cur, dst, t, row = (np.concatenate(x) for x in zip(*parts))
+            parts = []
+            link = self._next_link[cur, dst].astype(np.int64)
+            ok = self._link_buckets.admit(link, cycle, t)
+            if ok is not None:
+                cur, dst, t, row, link = cur[ok], dst[ok], t[ok], row[ok], link[ok]
+            cur = link_to[link]
+            if self._link_delay_cycles is not None:
+                t = t + self._link_delay_cycles * TICKS_PER_CYCLE
+                arrive = None
+            else:
+                t = t + delays[link]
+                arrive = t // TICKS_PER_CYCLE
+            done = cur == dst
+            n_done = int(np.count_nonzero(done))
+            if n_done == done.size:
+                groups = [(None, row, t, None, None)]
+            elif n_done == 0:
+                groups = [("link", row, t, cur, dst)]
+            else:
+                more = ~done
+                groups = [(None, row[done], t[done], None, None), ("link", row[more], t[more], cur[more], dst[more])]
+            for target, g_row, g_t, g_cur, g_dst in groups:
+                g_arrive = (g_t // TICKS_PER_CYCLE) if arrive is not None else None
+                cycles = [cycle + self._link_delay_cycles] if g_arrive is None else np.unique(g_arrive).tolist()
+                for c in cycles:
+                    sel = slice(None) if g_arrive is None or len(cycles) == 1 else g_arrive == c
+                    if target is None:
+                        self._port_queue.setdefault(c, []).append((g_row[sel], g_t[sel]))
+                    elif c == cycle:
+                        parts.append((g_cur[sel], g_dst[sel], g_t[sel], g_row[sel]))
+                    else:
+                        self._link_queue.setdefault(c, []).append((g_cur[sel], g_dst[sel], g_t[sel], g_row[sel]))
+
+    # --------------------------------------------------------------- changes
+    def set_readout(self, readout: np.ndarray) -> None:
+        """Select the neuron of each read-out channel (see :meth:`Board.set_readout`)."""
+        self._require_loaded()
+        codes = np.asarray(readout, dtype=np.int64)
+        shape = (self.n_chips, READOUT_CHANNELS_PER_CHIP)
+        if codes.shape != shape:
+            raise ValueError(f"set_readout: shape {codes.shape} is invalid; valid: {shape}")
+        bad = ((codes < 0) | (codes >= NEURONS_PER_CHIP)) & (codes != NO_READOUT)
+        if bad.any():
+            chip, ch = (int(i) for i in np.argwhere(bad)[0])
+            raise ValueError(f"set_readout: chip {chip} channel {ch}: value {int(codes[chip, ch])} is invalid; "
+                             f"valid: 0..{NEURONS_PER_CHIP - 1} or NO_READOUT ({NO_READOUT})")
+        for chip in np.flatnonzero((codes != self._readout).any(axis=1)):
+            self.configs[chip].readout = codes[chip].astype(self.configs[chip].readout.dtype)
+        self._readout = codes
+        self._set_trace_sources()
+
+    def reconfigure(self, chip: int, config: ChipConfig) -> None:
+        """New neuron codes, row strengths, weights and read-out of one chip, state kept
+        (see :meth:`Board.reconfigure`)."""
+        self._check_chip(chip)
+        new = config.copy()
+        new.validate()
+        old = self.configs[chip]
+        for name in _STRUCTURAL_FIELDS:
+            if not np.array_equal(np.asarray(getattr(old, name)), np.asarray(getattr(new, name))):
+                raise ConfigError(f"SparseBoard.reconfigure(chip {chip}): field {name} differs from the loaded "
+                                  "configuration; only neuron codes, row_strength, weights and readout may change "
+                                  "in a run (use load for the rest)")
+        self.configs[chip] = new
+        self._coeff_parts[chip] = _chip_part(new, chip, self.ideal)
+        rows = slice(chip * ROWS_PER_CHIP, (chip + 1) * ROWS_PER_CHIP)
+        self._amplitude[rows] = self._coeff_parts[chip].row_amplitude
+        self._readout[chip] = new.readout.astype(np.int64)
+        self._rebuild_live(keep_state=True)
+
+    def write_weights(self, chip: int, weights: np.ndarray) -> None:
+        """Overwrite the 4-bit weights of ``chip`` (see :meth:`Board.write_weights`)."""
+        self._check_chip(chip)
+        cfg = self.configs[chip].copy()
+        cfg.weights = np.asarray(weights)
+        self.reconfigure(chip, cfg)
+
+    # ------------------------------------------------------------- inspection
+    def status(self) -> BoardStatus:
+        """Time, event counters and drop counters since the last reset."""
+        self._require_loaded()
+        c = self._counters
+        in_flight = sum(int(part[0].size) for q in (self._link_queue, self._port_queue)
+                        for parts in q.values() for part in parts)
+        return BoardStatus(cycle=self.cycle, time_ticks=self.cycle * TICKS_PER_CYCLE,
+                           pending_input=int(self._pending.size), in_flight=in_flight,
+                           input_events=c["input"], routed_events=c["routed"],
+                           row_events=c["row"], synaptic_events=c["syn"], output_events=c["output"],
+                           dropped=self._drops())
+
+    def read_weights(self, chip: int) -> np.ndarray:
+        """Current 4-bit weights of ``chip``, shape (2, 256, 192) uint8."""
+        self._check_chip(chip)
+        return self.configs[chip].weights.astype(np.uint8).copy()
+
+    def membrane(self) -> np.ndarray:
+        """Current membrane registers, shape (chips, 384) (idle neurons at V_rest)."""
+        self._require_loaded()
+        v = np.concatenate([p.v_rest for p in self._coeff_parts])
+        v[self._live.global_ids] = self._live.state.v
+        return v.reshape(self.n_chips, NEURONS_PER_CHIP)
+
+    def conductances(self) -> tuple[np.ndarray, np.ndarray]:
+        """Total excitatory and inhibitory conductance registers, each (chips, 384)."""
+        self._require_loaded()
+        n = self.n_chips * NEURONS_PER_CHIP
+        g = self._live.g
+        out = []
+        for part in (g[:self._n_exc], g[self._n_exc:]):
+            full = np.zeros(n, dtype=np.int64)
+            full[self._live.global_ids] = part.sum(axis=0)
+            out.append(full.reshape(self.n_chips, NEURONS_PER_CHIP))
+        return out[0], out[1]
+
+    # --------------------------------------------------------------- internals
+    @property
+    def _row_nnz(self) -> np.ndarray:
+        return self._live.row_nnz
+
+    def _set_trace_sources(self) -> None:
+        codes = self._readout
+        connected = codes != NO_READOUT
+        self._trace_cols = np.flatnonzero(connected.ravel())
+        src = (np.arange(self.n_chips)[:, None] * NEURONS_PER_CHIP + codes).ravel()[self._trace_cols]
+        j = self._live.compact_index(src)
+        self._trace_is_live = j >= 0
+        self._trace_live = j[self._trace_is_live]
+        v_rest = np.concatenate([p.v_rest for p in self._coeff_parts])
+        self._trace_const = v_rest[src]
+
+    def _require_loaded(self) -> None:
+        if not self._loaded:
+            raise RuntimeError("the board has no configuration; call SparseBoard.load(configs) first")
+
+    def _check_chip(self, chip: int) -> None:
+        self._require_loaded()
+        if not 0 <= int(chip) < self.n_chips:
+            raise ValueError(f"chip {chip} does not exist on this board; valid: 0..{self.n_chips - 1}")
+
+    def _drops(self) -> DropCounts:
+        return DropCounts(input_bandwidth=self._input_buckets.dropped.copy(),
+                          not_external=self._drop_not_external.copy(), late=self._drop_late.copy(),
+                          link_bandwidth=self._link_buckets.dropped.copy())
+
+
+class _StpRows:
+    """The row fields :func:`emulator.synapse_rows.stp_factors` reads."""
+
+    def __init__(self, stp_rows, stp_sign, stp_u, stp_decay) -> None:
+        self.stp_rows, self.stp_sign, self.stp_u, self.stp_decay = stp_rows, stp_sign, stp_u, stp_decay
+
+
+class _StpState:
+    def __init__(self, stp: np.ndarray) -> None:
+        self.stp = stp
+
+
+def _chip_part(cfg: ChipConfig, chip: int, ideal: bool):
+    """The integer constants of one chip, keeping the synapses as a sparse list."""
+    return ChipPart.from_coefficients(chip_coefficients(cfg, ideal=ideal), chip)
+
+
+__all__ = ["SparseBoard"]
