@@ -71,10 +71,14 @@ class NeuronBackend:
         self.grid = Grid(network.timestep)
         h.dt = network.timestep
         h.secondorder = 2
-        h.CVode().active(1 if self.options.use_cvode else 0)
+        cvode = h.CVode()
+        cvode.active(1 if self.options.use_cvode else 0)
+        # CVODE: threshold crossings by interpolation within a step; fixed step: at
+        # the end of the step in which they happen (spikes on the time grid)
+        cvode.condition_order(2 if self.options.use_cvode else 1)
         if self.options.use_cvode:
-            h.CVode().rtol(self.options.rtol)
-            h.CVode().atol(self.options.atol)
+            cvode.rtol(self.options.rtol)
+            cvode.atol(self.options.atol)
         # mutable copies: the network itself is frozen
         self._params = [{k: np.array(v) for k, v in p.parameters.items()}
                         for p in network.populations]
@@ -98,13 +102,12 @@ class NeuronBackend:
         return builder.create(spec, self._params[spec.index], spec.initial_values, local)
 
     def _register_gids(self) -> None:
-        from neuron import h
         self._outputs = []
         for built in self.populations:
             gids = (built.spec.offset + built.local).tolist()
-            for gid, point in zip(gids, built.points):
+            for slot, gid in enumerate(gids):
                 self.pc.set_gid2node(gid, self.rank)
-                output = h.NetCon(point, None)
+                output = built.builder.output(built, slot)
                 self.pc.cell(gid, output)
                 self._outputs.append(output)
 

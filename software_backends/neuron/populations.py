@@ -23,7 +23,7 @@ from pynn_hw.standardmodels import cells as std
 from software_backends.neuron import bulk
 from software_backends.neuron.cells import CELL_MODELS, UNSUPPORTED_CELLS
 from software_backends.neuron.translation import (SECTION_AREA, SECTION_CM, CellModel,
-                                                  Rule, fixed, scaled, translate)
+                                                  Rule, evaluate, fixed, scaled, translate)
 
 #: Length and diameter (um) of a cell's cylinder of area SECTION_AREA (ends excluded).
 _SIDE = float(np.sqrt(SECTION_AREA / np.pi))
@@ -99,7 +99,29 @@ class CellBuilder:
         self._apply(built, translate(self.table.rules, _subset(params, local)), slots)
         for name, value in initial.items():
             self._set_initial(built, name, _subset({name: value}, local)[name], slots)
+        self._watch_spikes(built, params)
         return built
+
+    def _watch_spikes(self, built: BuiltPopulation, params: dict[str, np.ndarray]) -> None:
+        """A NetCon per cell watching v for threshold crossings: the cell's output,
+        and (for models with a reset) a second one back into the point process."""
+        from neuron import h
+        thresholds = np.broadcast_to(
+            evaluate(self.table.threshold, _subset(params, built.local)), built.local.shape)
+        outputs, resets = [], []
+        for section, point, threshold in zip(built.sections, built.points,
+                                             thresholds.tolist()):
+            outputs.append(h.NetCon(section(0.5)._ref_v, None, threshold, 0.0, 0.0,
+                                    sec=section))
+            if self.table.resets:
+                reset = h.NetCon(section(0.5)._ref_v, point, threshold, 0.0, 0.0, sec=section)
+                reset.weight[1] = -1.0       # receptor index -1: the cell's own spike
+                resets.append(reset)
+        built.extra["outputs"], built.extra["resets"] = outputs, resets
+
+    def output(self, built: BuiltPopulation, slot: int) -> Any:
+        """The NetCon that carries the spikes of one local cell (for its gid)."""
+        return built.extra["outputs"][slot]
 
     def _apply(self, built: BuiltPopulation, values: dict[str, np.ndarray],
                slots: np.ndarray) -> None:
@@ -134,6 +156,12 @@ class CellBuilder:
         self._apply(built, translate(rules, _subset(params, cells)), slots)
         for slot in slots.tolist():
             built.points[slot].refresh()     # constants derived from the parameters
+        if name in self.table.threshold.inputs:
+            # the watching NetCons of a cell share one detector, and so its threshold
+            thresholds = np.broadcast_to(evaluate(self.table.threshold, _subset(params, cells)),
+                                         slots.shape)
+            for slot, value in zip(slots.tolist(), thresholds.tolist()):
+                built.extra["outputs"][slot].threshold = value
 
     def set_method(self, built: BuiltPopulation, fixed_step: bool) -> None:
         """Tell the mechanisms whether a fixed step or CVODE integrates them."""
@@ -188,6 +216,11 @@ RANDOM_SOURCES: dict[type, tuple[Rule, ...]] = {
 
 
 class _SourceBase:
+    def output(self, built: BuiltPopulation, slot: int) -> Any:
+        """The NetCon that carries the spikes of one local source (for its gid)."""
+        from neuron import h
+        return h.NetCon(built.points[slot], None)
+
     def set_state(self, built: BuiltPopulation, cells: np.ndarray, name: str,
                   values: np.ndarray) -> None:
         raise NonExistentParameterError(name, f"{built.spec.celltype.__name__} (state)", ())

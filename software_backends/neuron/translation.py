@@ -88,6 +88,11 @@ class CellModel:
         One rule per mechanism parameter (and the section capacitance).
     state
         PyNN state variable -> NEURON variables.
+    threshold
+        The membrane potential (mV) whose upward crossing is a spike (target name
+        ``'threshold'``); a NetCon watching v detects it.
+    resets
+        Whether the point process must hear of its own spikes (to reset).
     receptors
         PyNN receptor types, in the order of the NetCon's receptor index.
     """
@@ -95,6 +100,8 @@ class CellModel:
     mechanism: str
     rules: tuple[Rule, ...]
     state: dict[str, StateVariable]
+    threshold: Rule
+    resets: bool = True
     receptors: tuple[str, ...] = ("excitatory", "inhibitory")
 
     def rules_using(self, pynn_name: str) -> tuple[Rule, ...]:
@@ -103,7 +110,7 @@ class CellModel:
 
     def parameter_names(self) -> set[str]:
         """Every PyNN parameter some rule reads."""
-        return {name for rule in self.rules for name in rule.inputs}
+        return {name for rule in (*self.rules, self.threshold) for name in rule.inputs}
 
 
 def evaluate(rule: Rule, values: dict[str, np.ndarray]) -> np.ndarray:

@@ -6,8 +6,8 @@ conductance-based synapses, exponential (alpha = 0) or alpha-shaped (alpha = 1).
          - w - I_syn + i_offset
   tau_w w' = a (v - v_rest) - w
 
-A spike is emitted when v passes v_spike: v goes to v_reset, w grows by b and
-the membrane is held at v_reset for tau_refrac. delta_T = 0 removes the
+A spike is emitted when v passes v_spike (detected as in lif_exp.mod): v goes
+to v_reset, w grows by b and the membrane is held at v_reset for tau_refrac. delta_T = 0 removes the
 exponential term. Units: mV, ms, nA, uS (a is given in uS here).
 
 With a fixed step (fixed_step = 1) the synaptic kinetics are advanced exactly
@@ -86,7 +86,6 @@ INITIAL {
     w = w0
     refractory = 0
     refresh()
-    net_send(0, 3)
 }
 
 BREAKPOINT {
@@ -161,7 +160,15 @@ NET_RECEIVE (weight, receptor) {
     INITIAL {
         receptor = receptor
     }
-    if (flag == 0) {
+    if (flag == 0 && receptor < 0) {
+        : the cell's own spike, from the NetCon that watches v (see the header)
+        if (refractory == 0) {
+            refractory = 1
+            v = v_reset
+            w = w + b
+            net_send(tau_refrac, 2)
+        }
+    } else if (flag == 0) {
         if (alpha) {
             if (receptor == 0) {
                 rise_exc = rise_exc + weight * exp(1) / tau_syn_E
@@ -174,16 +181,6 @@ NET_RECEIVE (weight, receptor) {
             } else {
                 syn_inh = syn_inh + weight
             }
-        }
-    } else if (flag == 3) {
-        WATCH (v > v_spike) 1
-    } else if (flag == 1) {
-        if (refractory == 0) {
-            net_event(t)
-            refractory = 1
-            v = v_reset
-            w = w + b
-            net_send(tau_refrac, 2)
         }
     } else if (flag == 2) {
         refractory = 0

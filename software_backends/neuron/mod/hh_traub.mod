@@ -13,7 +13,8 @@ with, for u = v - v_offset (mV, rates in 1/ms),
   beta_n  = 0.5 exp((10 - u) / 40)
 
 With a fixed step the synaptic current uses each conductance's mean over the
-step (see lif_exp.mod). A spike is reported when v rises through v_offset + 30 mV. Units: mV, ms, nA, uS.
+step (see lif_exp.mod). A spike is reported when v rises through v_offset + 30 mV (a NetCon watching v,
+made in Python); the cell has no reset. Units: mV, ms, nA, uS.
 ENDCOMMENT
 
 NEURON {
@@ -83,7 +84,6 @@ INITIAL {
     h = h0
     n = n0
     refresh()
-    net_send(0, 3)
 }
 
 BREAKPOINT {
@@ -154,9 +154,5 @@ NET_RECEIVE (weight, receptor) {
         } else {
             syn_inh = syn_inh + weight
         }
-    } else if (flag == 3) {
-        WATCH (v > v_offset + 30) 1
-    } else if (flag == 1) {
-        net_event(t)
     }
 }

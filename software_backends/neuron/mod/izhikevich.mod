@@ -4,14 +4,15 @@ Izhikevich (2003) neuron:
 with v in mV, time in ms and I in mV/ms. As in the standard model, 1 nA of
 injected current counts as 1000 mV/ms: the section's capacitance is 1 pF, and
 this point process draws -C (0.04 v^2 + 5 v + 140 - u) with C = 0.001 nF.
-When v reaches 30 mV a spike is emitted, v goes to c and u grows by d.
+When v reaches 30 mV a spike is emitted (detected as in lif_exp.mod), v goes
+to c and u grows by d.
 Synapses are delta pulses: a weight (mV) is added to v.
 ENDCOMMENT
 
 NEURON {
     POINT_PROCESS PynnHwIzhikevich
     NONSPECIFIC_CURRENT i
-    RANGE a, b, c, d, i_offset, v_init, u0, u, v_peak, fixed_step
+    RANGE a, b, c, d, i_offset, v_init, u0, u, fixed_step
     THREADSAFE
 }
 
@@ -28,7 +29,6 @@ PARAMETER {
     i_offset = 0 (nA)
     v_init = -70 (mV)
     u0 = -14 (mV/ms)
-    v_peak = 30 (mV)
     capacitance = 0.001 (nA ms/mV)
     : accepted like the other cell mechanisms; nothing here depends on the method
     fixed_step = 1
@@ -46,7 +46,6 @@ STATE {
 
 INITIAL {
     u = u0
-    net_send(0, 3)
 }
 
 BREAKPOINT {
@@ -71,13 +70,11 @@ NET_RECEIVE (weight, receptor) {
     INITIAL {
         receptor = receptor
     }
-    if (flag == 0) {
-        v = v + weight
-    } else if (flag == 3) {
-        WATCH (v > v_peak) 1
-    } else if (flag == 1) {
-        net_event(t)
+    if (flag == 0 && receptor < 0) {
+        : the cell's own spike, from the NetCon that watches v (see the header)
         v = c
         u = u + d
+    } else if (flag == 0) {
+        v = v + weight
     }
 }

@@ -10,7 +10,7 @@ cnexp advances rise first and then syn with k rise in place of rise, and the
 membrane current uses the mean of syn over the step.
 
 Units: mV, ms, nA, uS; NetCon weights are (weight, receptor), receptor 0 =
-excitatory, 1 = inhibitory. Refractoriness as in lif_exp.mod.
+excitatory, 1 = inhibitory. Spikes and refractoriness as in lif_exp.mod.
 ENDCOMMENT
 
 NEURON {
@@ -75,7 +75,6 @@ INITIAL {
     syn_inh = syn_inh0
     refractory = 0
     refresh()
-    net_send(0, 3)
 }
 
 PROCEDURE refresh() {
@@ -136,19 +135,17 @@ NET_RECEIVE (weight, receptor) {
         receptor = receptor
     }
     if (flag == 0) {
-        if (receptor == 0) {
+        if (receptor < 0) {
+            : the cell's own spike, from the NetCon that watches v (see the header)
+            if (refractory == 0) {
+                refractory = 1
+                v = v_reset
+                net_send(tau_refrac, 2)
+            }
+        } else if (receptor == 0) {
             rise_exc = rise_exc + weight * exp(1) / tau_syn_E
         } else {
             rise_inh = rise_inh + weight * exp(1) / tau_syn_I
-        }
-    } else if (flag == 3) {
-        WATCH (v > v_thresh) 1
-    } else if (flag == 1) {
-        if (refractory == 0) {
-            net_event(t)
-            refractory = 1
-            v = v_reset
-            net_send(tau_refrac, 2)
         }
     } else if (flag == 2) {
         refractory = 0

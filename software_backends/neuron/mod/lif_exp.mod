@@ -12,8 +12,12 @@ synaptic variable's mean over the step, syn (1 - exp(-dt/tau)) tau/dt, rather
 than its value at the start of the step: the latter would overstate every
 post-synaptic potential by about dt / (2 tau).
 
-After a spike the membrane is set to v_reset and held there for tau_refrac by
-a clamp conductance g_clamp that dwarfs every other conductance of the cell.
+Spikes: a NetCon watching the section's v with threshold v_thresh (made in
+Python) is the cell's output and also delivers each crossing back to this point
+process with receptor -1 and no delay. NEURON finds the crossing at the end of a
+fixed step, or by interpolation with CVODE. The membrane is then set to v_reset
+and held there for tau_refrac by a clamp conductance g_clamp that dwarfs every
+other conductance of the cell.
 ENDCOMMENT
 
 NEURON {
@@ -70,7 +74,6 @@ INITIAL {
     syn_inh = syn_inh0
     refractory = 0
     refresh()
-    net_send(0, 3)
 }
 
 BREAKPOINT {
@@ -120,19 +123,17 @@ NET_RECEIVE (weight, receptor) {
         receptor = receptor
     }
     if (flag == 0) {
-        if (receptor == 0) {
+        if (receptor < 0) {
+            : the cell's own spike, from the NetCon that watches v (see the header)
+            if (refractory == 0) {
+                refractory = 1
+                v = v_reset
+                net_send(tau_refrac, 2)
+            }
+        } else if (receptor == 0) {
             syn_exc = syn_exc + weight
         } else {
             syn_inh = syn_inh + weight
-        }
-    } else if (flag == 3) {
-        WATCH (v > v_thresh) 1
-    } else if (flag == 1) {
-        if (refractory == 0) {
-            net_event(t)
-            refractory = 1
-            v = v_reset
-            net_send(tau_refrac, 2)
         }
     } else if (flag == 2) {
         refractory = 0

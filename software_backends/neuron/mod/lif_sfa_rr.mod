@@ -7,7 +7,8 @@ and pull the membrane towards e_rev_sfa and e_rev_rr.
 With a fixed step the membrane current uses each conductance's mean over the
 step (see lif_exp.mod). Units: mV, ms, nA, uS; the adaptation increments and the recorded g_s, g_r are
 in nS as in the standard model, hence the factor 0.001 in the currents.
-NetCon weights are (weight, receptor). Refractoriness as in lif_exp.mod.
+NetCon weights are (weight, receptor). Spikes and refractoriness as in
+lif_exp.mod.
 ENDCOMMENT
 
 NEURON {
@@ -79,7 +80,6 @@ INITIAL {
     g_r = g_r0
     refractory = 0
     refresh()
-    net_send(0, 3)
 }
 
 BREAKPOINT {
@@ -129,21 +129,19 @@ NET_RECEIVE (weight, receptor) {
         receptor = receptor
     }
     if (flag == 0) {
-        if (receptor == 0) {
+        if (receptor < 0) {
+            : the cell's own spike, from the NetCon that watches v (see the header)
+            if (refractory == 0) {
+                refractory = 1
+                v = v_reset
+                g_s = g_s + q_sfa
+                g_r = g_r + q_rr
+                net_send(tau_refrac, 2)
+            }
+        } else if (receptor == 0) {
             syn_exc = syn_exc + weight
         } else {
             syn_inh = syn_inh + weight
-        }
-    } else if (flag == 3) {
-        WATCH (v > v_thresh) 1
-    } else if (flag == 1) {
-        if (refractory == 0) {
-            net_event(t)
-            refractory = 1
-            v = v_reset
-            g_s = g_s + q_sfa
-            g_r = g_r + q_rr
-            net_send(tau_refrac, 2)
         }
     } else if (flag == 2) {
         refractory = 0
