@@ -109,8 +109,9 @@ class Brian2Backend:
         objects = [b.group for b in self.populations if b.group is not None]
         objects += [part.synapses for prj in self.projections for part in prj.parts]
         if self.driver.electrodes:
-            objects.append(brian2.NetworkOperation(self.driver.step_function(self.clock), clock=self.clock,
-                                                   when="start", name="pynn_hw_currents*"))
+            objects.append(brian2.NetworkOperation(
+                self.driver.step_function(self.clock), clock=self.clock, when="start",
+                name="pynn_hw_currents*"))
         self.net = brian2.Network(*objects, name="pynn_hw_network*")
         # the state restored by reset(): everything but the monitors
         self.net.store("initial")

@@ -231,7 +231,9 @@ class ArraySourceBuilder:
         self._schedule(built, params, 0)
 
     def _schedule(self, built: BuiltPopulation, params: dict[str, np.ndarray],
-                  now_step: int) -> None:
+                  now_step: int, changed: np.ndarray | None = None) -> None:
+        """Give the generator every future spike of every cell; ``changed`` are the
+        cells whose times were just set (only their lost spikes are reported)."""
         spec = built.spec
         dt = float(np.asarray(built.group.dt_)) * 1000.0
         per_cell = np.broadcast_to(np.asarray(params["spike_times"], dtype=object),
@@ -249,11 +251,12 @@ class ArraySourceBuilder:
                           stacklevel=5)
             steps = np.maximum(steps, 1)
         past = steps <= now_step
-        if now_step > 0 and np.any(past):
-            warnings.warn(f"{spec.label}.spike_times: {int(past.sum())} spike(s) at or before "
+        lost = past & np.isin(cells, changed) if changed is not None else past
+        if now_step > 0 and np.any(lost):
+            warnings.warn(f"{spec.label}.spike_times: {int(lost.sum())} spike(s) at or before "
                           f"the simulated time {now_step * dt:g} ms are dropped",
                           RuntimeWarning, stacklevel=5)
-            steps, cells = steps[~past], cells[~past]
+        steps, cells = steps[~past], cells[~past]
         pairs = np.unique(np.stack([cells, steps]), axis=1) if cells.size else \
             np.zeros((2, 0), np.int64)
         if pairs.shape[1] < cells.size:
@@ -267,7 +270,7 @@ class ArraySourceBuilder:
                        params: dict[str, np.ndarray], now_step: int = 0) -> None:
         if name != "spike_times":
             raise NonExistentParameterError(name, "SpikeSourceArray", ["spike_times"])
-        self._schedule(built, params, now_step)
+        self._schedule(built, params, now_step, np.asarray(cells, dtype=np.int64))
 
     def variable(self, spec: PopulationSpec, name: str) -> Variable:
         raise NonExistentParameterError(name, "SpikeSourceArray (state)", ())

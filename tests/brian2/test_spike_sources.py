@@ -69,6 +69,26 @@ def test_spike_times_changed_between_runs(net):
     np.testing.assert_allclose(backend.get_spikes(0, clear=False).times, [1.0, 6.0, 9.5])
 
 
+def test_changing_one_cell_keeps_the_others(net):
+    import warnings
+    builder = net()
+    per_cell = np.empty(2, dtype=object)
+    per_cell[:] = [Sequence([1.0, 8.0]), Sequence([2.0, 9.0])]
+    builder.population(std.SpikeSourceArray, 2, record={"spikes": "all"}, spike_times=per_cell)
+    backend = builder.build()
+    backend.run_until(5.0)
+    holder = np.empty(1, dtype=object)
+    holder[0] = Sequence([6.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")       # cell 0's past spike is not "dropped"
+        backend.set_parameters(0, np.array([1]), "spike_times", holder)
+    backend.run_until(12.0)
+    spikes = backend.get_spikes(0, clear=False)
+    order = np.lexsort((spikes.times, spikes.cells))
+    np.testing.assert_array_equal(spikes.cells[order], [0, 0, 1, 1])
+    np.testing.assert_allclose(spikes.times[order], [1.0, 8.0, 2.0, 6.0])
+
+
 def test_poisson_rate_and_window(net):
     # 200 cells x 50 Hz x 1 s (window 200..1200 ms): 10000 spikes expected,
     # sd 100 -> 4 % is 4 sd
