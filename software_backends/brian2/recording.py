@@ -136,7 +136,7 @@ class SignalBuffer:
         inside = (rows >= first) & (rows <= last)
         table[rows[inside] - first, column_of[cells[inside]]] = values[inside]
         on_grid = abs(last * self.interval - t) < _EPS * max(1.0, t)
-        if on_grid and last >= first:
+        if on_grid and last >= first and self.recorded.any():
             # the state at t itself: not sampled until the next run starts
             live = np.flatnonzero(self.recorded)
             current = np.asarray(getattr(self.group, self.brian_name + "_")[:], float)
