@@ -6,8 +6,13 @@ NEURON (on one process, or spread over MPI ranks) and runs it;
 mechanisms in ``mod/`` are compiled on first use (see :mod:`.mechanisms`).
 """
 
-from software_backends.neuron.backend import NeuronBackend
-from software_backends.neuron.options import NeuronOptions
-from software_backends.neuron.populations import describe_support
+import os
+
+# no GUI (and no warning about a missing display) when NEURON is imported
+os.environ.setdefault("NEURON_MODULE_OPTIONS", "-nogui")
+
+from software_backends.neuron.backend import NeuronBackend  # noqa: E402
+from software_backends.neuron.options import NeuronOptions  # noqa: E402
+from software_backends.neuron.populations import describe_support  # noqa: E402
 
 __all__ = ["NeuronBackend", "NeuronOptions", "describe_support"]
