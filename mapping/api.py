@@ -17,7 +17,14 @@ import numpy as np
 import scipy.sparse as sp
 
 from firmware_io import BoardSpec
-from firmware_io.constants import NEURONS_PER_BLOCK, NEURONS_PER_CHIP, ROW_SOURCE, TICK_BIO_MS, TICKS_PER_CYCLE
+from firmware_io.constants import (
+    NEURONS_PER_BLOCK,
+    NEURONS_PER_CHIP,
+    ROW_SOURCE,
+    SPEEDUP,
+    TICK_BIO_MS,
+    TICKS_PER_CYCLE,
+)
 from pynn_hw.errors import MappingError
 from pynn_hw.network import Network
 
@@ -173,7 +180,8 @@ def map_network(
         neurons=neurons,
         indptr=np.searchsorted(syn.pair_post[order], np.r_[neurons, n_cells]).astype(np.int64)
         if neurons.size else np.zeros(1, np.int64),
-        key=syn.pair_key[order], rows=syn.pair_rows[order], vkey=vkey, n_cells=n_cells)
+        key=syn.pair_key[order], rows=syn.pair_rows[order], vkey=vkey, n_cells=n_cells, cell_rate=rate,
+        input_budget=float(min(c.input_events_per_s for c in board.chips)) / SPEEDUP)
     report = report.with_updates(synapses_requested=syn.n)
 
     # --- partition ----------------------------------------------------------------------

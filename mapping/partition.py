@@ -58,6 +58,10 @@ class NeuronInputs:
     rows: np.ndarray  # row multiplicity of each (key, neuron) pair
     vkey: np.ndarray  # parameter-set id per neuron
     n_cells: int
+    #: Expected event rate (Hz, biological) of every cell, for the chip input bandwidth.
+    cell_rate: np.ndarray | None = None
+    #: Input port bandwidth of a chip (events/s, biological); inf: not checked.
+    input_budget: float = float("inf")
 
     @property
     def rows_alone(self) -> np.ndarray:
@@ -78,6 +82,11 @@ class _Packer:
         self.window_pos = np.full(inputs.n_cells, -1, dtype=np.int64)
         self.glob = inputs.neurons[order]
         self.n = n
+        self.rate = inputs.cell_rate if inputs.cell_rate is not None else np.zeros(inputs.n_cells)
+        #: input-port rate left on the current chip, and the rate of the last fitted prefix
+        #: (the last call to fit always covers the block as finally filled)
+        self.rate_left = inputs.input_budget
+        self.last_rate = 0.0
 
     def fit(self, i: int, m: int, ext_budget: int) -> tuple[int, int, int]:
         """(neurons that fit, their rows, their external rows) for a block from position i."""
@@ -96,6 +105,8 @@ class _Packer:
         first = np.r_[True, kid_s[1:] != kid_s[:-1]] if total else np.zeros(0, bool)
         prev = np.where(first, 0, np.r_[0, acc[:-1]])
         rows_cum = np.cumsum(np.bincount(p_s, weights=acc - prev, minlength=m)).astype(np.int64)
+        key_rate = self.rate[key_source(uk)]
+        rate_cum = np.cumsum(np.bincount(p_s, weights=(acc - prev) * key_rate[kid_s], minlength=m))
         # feedback: a key whose source is in this block saves one external row
         glob = self.glob[i:i + m]
         self.window_pos[glob] = np.arange(m)
@@ -111,14 +122,20 @@ class _Packer:
             o = np.lexsort((t_src, src_of))
             keep = np.r_[True, src_of[o][1:] != src_of[o][:-1]]
             fb_cum = np.cumsum(np.bincount(t_src[o][keep], minlength=m)[:m])
+            fb_rate = np.cumsum(np.bincount(t_src[o][keep], weights=self.rate[src_of[o][keep]], minlength=m)[:m])
         else:
             fb_cum = np.zeros(m, np.int64)
+            fb_rate = np.zeros(m)
         ext_cum = rows_cum - fb_cum
+        ext_rate = rate_cum - fb_rate
         ok = (rows_cum <= ROWS_PER_BLOCK) & (ext_cum <= ext_budget) & self._groups_ok(i, m)
+        ok &= ext_rate <= self.rate_left * (1 + 1e-12)
         bad = np.flatnonzero(~ok)
         t = int(bad[0]) if bad.size else m
         if t == 0:
+            self.last_rate = 0.0
             return 0, 0, 0
+        self.last_rate = float(ext_rate[t - 1])
         return t, int(rows_cum[t - 1]), int(ext_cum[t - 1])
 
     def _entries(self, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -205,11 +222,19 @@ class _Packer:
 
 def _fail_alone(inputs: NeuronInputs, pos: int, pops: Callable[[int], str]) -> MappingError:
     g = int(inputs.neurons[pos])
-    need = int(inputs.rows[inputs.indptr[pos]:inputs.indptr[pos + 1]].sum())
+    sl = slice(int(inputs.indptr[pos]), int(inputs.indptr[pos + 1]))
+    need = int(inputs.rows[sl].sum())
+    if need > ROWS_PER_BLOCK:
+        return MappingError(
+            f"population {pops(g)}: cell {g} needs {need} driver rows (one per distinct source, sign and "
+            f"synaptic time constant, more for weights above 15 x the largest row strength); a block has "
+            f"{ROWS_PER_BLOCK} rows and a chip {EXTERNAL_ROWS_PER_CHIP} external rows"
+        )
+    rate = inputs.cell_rate if inputs.cell_rate is not None else np.zeros(inputs.n_cells)
+    load = float(np.sum(inputs.rows[sl] * rate[key_source(inputs.key[sl])]))
     return MappingError(
-        f"population {pops(g)}: cell {g} needs {need} driver rows (one per distinct source, sign and "
-        f"synaptic time constant, more for weights above 15 x the largest row strength); a block has "
-        f"{ROWS_PER_BLOCK} rows and a chip {EXTERNAL_ROWS_PER_CHIP} external rows"
+        f"population {pops(g)}: cell {g} alone needs {load:.6g} input events/s (biological) from its "
+        f"sources; the input bandwidth of a chip is {inputs.input_budget:.6g} events/s"
     )
 
 
@@ -233,6 +258,7 @@ def pack(inputs: NeuronInputs, order: np.ndarray, name: str, pops: Callable[[int
     i, c, guess, tick = 0, 0, 8, 0
     while i < n:
         ext_left = EXTERNAL_ROWS_PER_CHIP
+        pk.rate_left = inputs.input_budget
         for b in (0, 1):
             if i >= n:
                 break
@@ -256,6 +282,7 @@ def pack(inputs: NeuronInputs, order: np.ndarray, name: str, pops: Callable[[int
             sl = slice(i, i + t)
             chip[sl], block[sl], col[sl] = c, b, pk.columns(i, t)
             ext_left -= ext
+            pk.rate_left -= pk.last_rate
             i += t
             guess = max(8, 2 * t + 4)
         c += 1

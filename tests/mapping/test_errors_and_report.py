@@ -86,9 +86,23 @@ def test_input_bandwidth():
     a = sim.Population(1, cond(), label="a")
     s = sim.Population(40, sim.SpikeSourcePoisson(rate=1000.0), label="s")
     sim.Projection(s, a, sim.AllToAllConnector(), sim.StaticSynapse(weight=0.002), receptor_type="excitatory")
-    with pytest.raises(MappingError, match=r"input bandwidth of chip 0 exceeded: expected 40000 events/s .*"
-                                           r"bandwidth 30000 events/s; populations on the chip: 'a'"):
+    with pytest.raises(MappingError, match=r"population 'a' \(IF_cond_exp\): cell 0 alone needs 40000 input "
+                                           r"events/s .* the input bandwidth of a chip is 30000 events/s"):
         map_network(nets.network(), SINGLE)
+
+
+def test_input_bandwidth_spreads_neurons_over_chips():
+    # two neurons with 20 private sources at 1000 Hz each: 20,000 events/s apiece, 40,000
+    # together: rows would fit one chip, the input port does not, so they take two chips
+    nets.fresh()
+    a = sim.Population(2, cond(), label="a")
+    s = sim.Population(40, sim.SpikeSourcePoisson(rate=1000.0), label="s")
+    pre = np.arange(40)
+    sim.Projection(s, a, sim.FromListConnector(np.c_[pre, pre // 20]), sim.StaticSynapse(weight=0.002),
+                   receptor_type="excitatory")
+    m = map_network(nets.network(), BoardSpec.load("board_4x4"))
+    assert m.report.chips_used == 2
+    assert m.report.input_load_max == pytest.approx(20000.0)
 
 
 def test_router_table_capacity():
