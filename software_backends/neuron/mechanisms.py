@@ -3,7 +3,7 @@
 The ``.mod`` files in ``mod/`` are compiled with ``nrnivmodl`` (from the NEURON
 installation in use) into a cache folder named after a hash of the sources and the
 NEURON version, by default ``~/.cache/pynn_hw/neuron/<hash>/`` (``$XDG_CACHE_HOME``
-and ``$PYNN_HW_CACHE`` move it). Several processes may ask at once (pytest workers,
+and ``$PYNN_HW_CACHE`` move it; a temporary folder is used if it cannot be written). Several processes may ask at once (pytest workers,
 MPI ranks): one of them compiles, under a file lock, into a temporary folder that is
 renamed into place when complete, and the others wait for it.
 """
@@ -102,10 +102,24 @@ def _compile_into(target: Path) -> None:
         raise
 
 
+def _writable_root() -> Path:
+    """:func:`cache_root`, or a per-user folder in the temporary directory when the
+    home folder cannot be written (read-only homes on clusters and CI runners)."""
+    root = cache_root()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=root)
+        probe.close()
+        return root
+    except OSError:
+        fallback = Path(tempfile.gettempdir()) / f"pynn_hw-{os.getuid()}" / "neuron"
+        fallback.mkdir(parents=True, exist_ok=True)
+        return fallback
+
+
 def compiled_library(neuron_version: str) -> Path:
     """Path of the compiled mechanism library, compiling it first if needed."""
-    root = cache_root()
-    root.mkdir(parents=True, exist_ok=True)
+    root = _writable_root()
     target = root / source_hash(neuron_version)
     library = _find_library(target)
     if library is not None:

@@ -53,3 +53,13 @@ def test_concurrent_first_uses_compile_once(tmp_path):
     assert len(paths) == 1
     builds = [p for p in (tmp_path / "neuron").iterdir() if not p.name.startswith(".")]
     assert len(builds) == 1 and Path(paths.pop()).is_file()
+
+
+def test_unwritable_cache_falls_back_to_the_temporary_folder(monkeypatch, tmp_path):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("PYNN_HW_CACHE", str(blocked))
+    monkeypatch.setattr(mechanisms.tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    root = mechanisms._writable_root()
+    assert root.is_dir() and root.is_relative_to(tmp_path / "tmp")
