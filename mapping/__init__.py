@@ -5,6 +5,7 @@ Entry point: :func:`map_network` (``Network`` + ``BoardSpec`` -> :class:`MappedN
 """
 
 from .api import DEFAULT_NEURON_RATE_HZ, map_network
+from .chip_data import ChipData
 from .mapped_network import (
     LOSS_CAUSES,
     CellPlacement,
@@ -23,6 +24,7 @@ __all__ = [
     "progress_bar",
     "DEFAULT_NEURON_RATE_HZ",
     "MappedNetwork",
+    "ChipData",
     "MappingReport",
     "CellPlacement",
     "InputAddresses",

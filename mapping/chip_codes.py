@@ -7,7 +7,8 @@ import numpy as np
 from firmware_io import BoardSpec
 from firmware_io.constants import NEURONS_PER_BLOCK, NEURONS_PER_CHIP, PARAM_GROUPS_PER_CHIP, PARAM_MAX
 
-from .mapped_network import ChipData, ReadoutAssignment
+from .chip_data import ChipData
+from .mapped_network import ReadoutAssignment
 from .rows import RowAllocation
 
 

@@ -32,14 +32,9 @@ from typing import Any
 import numpy as np
 
 from firmware_io import ROUTE_DTYPE, BoardSpec, ChipConfig
-from firmware_io.constants import (
-    BLOCKS_PER_CHIP,
-    NEURONS_PER_BLOCK,
-    NEURONS_PER_CHIP,
-    READOUT_CHANNELS_PER_CHIP,
-    ROWS_PER_BLOCK,
-)
+from firmware_io.constants import NEURONS_PER_CHIP, READOUT_CHANNELS_PER_CHIP
 
+from .chip_data import ChipData
 from .report import MappingReport
 
 __all__ = [
@@ -76,84 +71,6 @@ def _readonly(*arrays: np.ndarray) -> None:
     for a in arrays:
         if isinstance(a, np.ndarray):
             a.flags.writeable = False
-
-
-@dataclass(frozen=True, eq=False)
-class ChipData:
-    """The codes of every chip of the board, stored compactly.
-
-    ``ChipConfig`` holds 98,304 weights per chip even when a chip uses a few
-    hundred; boards of thousands of chips are therefore kept sparse here and
-    expanded chip by chip (:meth:`config`).
-
-    Attributes
-    ----------
-    serials : ndarray (n_chips,) of uint32
-    g_leak, tau_refrac : ndarray (n_chips, 384) of uint16
-    v_rest, v_reset, v_thresh, e_rev_I : ndarray (n_chips, 4) of uint16
-    readout : ndarray (n_chips, 4) of uint16
-    row_indptr : ndarray (n_chips + 1,)
-        CSR of the active rows by chip; then per active row:
-    row_addr, row_source, row_sign, row_strength, row_tau : ndarray
-    syn_indptr : ndarray (n_chips + 1,)
-        CSR of the non-zero synapses by chip; then per synapse:
-    syn_row, syn_col, syn_weight : ndarray
-    """
-
-    serials: np.ndarray
-    g_leak: np.ndarray
-    tau_refrac: np.ndarray
-    v_rest: np.ndarray
-    v_reset: np.ndarray
-    v_thresh: np.ndarray
-    e_rev_I: np.ndarray
-    readout: np.ndarray
-    row_indptr: np.ndarray
-    row_addr: np.ndarray
-    row_source: np.ndarray
-    row_sign: np.ndarray
-    row_strength: np.ndarray
-    row_tau: np.ndarray
-    syn_indptr: np.ndarray
-    syn_row: np.ndarray
-    syn_col: np.ndarray
-    syn_weight: np.ndarray
-
-    def __post_init__(self) -> None:
-        for name in self.__dataclass_fields__:
-            _readonly(getattr(self, name))
-
-    @property
-    def n_chips(self) -> int:
-        """Number of chips of the board."""
-        return int(self.serials.size)
-
-    def config(self, chip: int, readout: np.ndarray | None = None) -> ChipConfig:
-        """The full :class:`ChipConfig` of one chip (optionally with other read-out codes)."""
-        rows = slice(int(self.row_indptr[chip]), int(self.row_indptr[chip + 1]))
-        syns = slice(int(self.syn_indptr[chip]), int(self.syn_indptr[chip + 1]))
-        shape = (BLOCKS_PER_CHIP, ROWS_PER_BLOCK)
-        blk, row = np.divmod(self.row_addr[rows].astype(np.int64), ROWS_PER_BLOCK)
-        arrays = {}
-        for name in ("row_source", "row_sign", "row_strength", "row_tau"):
-            a = np.zeros(shape, dtype=getattr(self, name).dtype)
-            a[blk, row] = getattr(self, name)[rows]
-            arrays[name] = a
-        weights = np.zeros((BLOCKS_PER_CHIP, ROWS_PER_BLOCK, NEURONS_PER_BLOCK), dtype=np.uint8)
-        sb, sr = np.divmod(self.syn_row[syns].astype(np.int64), ROWS_PER_BLOCK)
-        weights[sb, sr, self.syn_col[syns]] = self.syn_weight[syns]
-        return ChipConfig(
-            serial=int(self.serials[chip]),
-            weights=weights,
-            g_leak=self.g_leak[chip].copy(),
-            tau_refrac=self.tau_refrac[chip].copy(),
-            v_rest=self.v_rest[chip].copy(),
-            v_reset=self.v_reset[chip].copy(),
-            v_thresh=self.v_thresh[chip].copy(),
-            e_rev_I=self.e_rev_I[chip].copy(),
-            readout=(self.readout[chip] if readout is None else readout).copy(),
-            **arrays,
-        )
 
 
 @dataclass(frozen=True, eq=False)
