@@ -3,11 +3,13 @@ NEURON backend is tested without the front-end."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import numpy as np
 import pytest
 
+os.environ.setdefault("NEURON_MODULE_OPTIONS", "-nogui")
 pytest.importorskip("neuron")
 
 from pynn_hw.network import (CurrentSourceSpec, Network, PopulationSpec,  # noqa: E402
