@@ -159,7 +159,7 @@ class _Packer:
 
         Returns the new (t, external rows).
         """
-        _, ext = self._fit_exact(i, t, ext_budget)
+        rows_now, ext = self._fit_exact(i, t, ext_budget)
         tried: set[int] = set()
         failures = 0
         while t < NEURONS_PER_BLOCK and i + t < self.n and failures < _MAX_FAILURES:
@@ -173,7 +173,6 @@ class _Packer:
             owner, keys, rows = self._entries(cand)
             inside = np.isin(keys, ukeys)
             new = np.bincount(owner, weights=rows * ~inside, minlength=cand.size)
-            rows_now, _ = self._fit_exact(i, t, ext_budget)
             fits = (rows_now + new <= ROWS_PER_BLOCK) & (ext + new <= ext_budget)
             if not fits.any():
                 break
@@ -186,10 +185,10 @@ class _Packer:
             self.swap(lo, best)
             ok_t, rows1, ext1 = self.fit(i, t + 1, ext_budget)
             if ok_t == t + 1:
-                t, ext = t + 1, ext1
+                t, rows_now, ext = t + 1, rows1, ext1
             else:
                 self.swap(lo, best)
-                failures += 1
+                failures += 1  # that fit still covered the first t neurons: last_rate is theirs
         return t, ext
 
     def _fit_exact(self, i: int, t: int, ext_budget: int) -> tuple[int, int]:
