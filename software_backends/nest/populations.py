@@ -172,7 +172,7 @@ class NeuronBuilder:
 
 
 class SourceBuilder:
-    """Creates spike sources: generators, followed by parrots for random sources."""
+    """Creates spike sources: one generator per cell, each followed by its parrot."""
 
     def __init__(self, cls: type) -> None:
         self.model = SOURCE_MODELS[cls]
@@ -292,12 +292,3 @@ def builder_for(celltype: type) -> NeuronBuilder | SourceBuilder:
     raise NoModelAvailableError(
         f"the NEST backend has no model for {celltype.__name__}; available: "
         f"{', '.join(c.__name__ for c in [*CELL_MODELS, *SOURCE_MODELS])}")
-
-
-def describe_support() -> dict[str, Any]:
-    """Cell type name -> NEST model(s), for documentation and reports."""
-    out: dict[str, Any] = {cls.__name__: (m.nest_model, m.precise_model)
-                           for cls, m in CELL_MODELS.items()}
-    out.update({cls.__name__: (m.generator, m.precise_generator)
-                for cls, m in SOURCE_MODELS.items()})
-    return out
