@@ -150,12 +150,10 @@ class _Packer:
         for arr in (self.order, self.start, self.count, self.vkey, self.glob):
             arr[a], arr[b] = arr[b], arr[a]
 
-    def backfill(self, i: int, t: int, ext_budget: int, window: int, shared_first: bool = False
-                 ) -> tuple[int, int]:
+    def backfill(self, i: int, t: int, ext_budget: int, window: int) -> tuple[int, int]:
         """Take further neurons (from the next ``window`` positions and the last ``window``
         of the order) into the block ``i .. i+t-1`` while they fit: the candidate that
-        adds the most rows first (best fit), or with ``shared_first`` the one that
-        shares the most rows with the block (ties: most rows added).
+        adds the most rows first (best fit).
 
         Returns the new (t, external rows).
         """
@@ -176,11 +174,7 @@ class _Packer:
             fits = (rows_now + new <= ROWS_PER_BLOCK) & (ext + new <= ext_budget)
             if not fits.any():
                 break
-            score = new
-            if shared_first:
-                shared = np.bincount(owner, weights=rows * inside, minlength=cand.size)
-                score = shared * (ROWS_PER_BLOCK + 1) + new
-            best = int(cand[np.flatnonzero(fits)[np.argmax(score[fits])]])
+            best = int(cand[np.flatnonzero(fits)[np.argmax(new[fits])]])
             tried.add(int(self.glob[best]))
             self.swap(lo, best)
             ok_t, rows1, ext1 = self.fit(i, t + 1, ext_budget)
@@ -239,13 +233,11 @@ def _fail_alone(inputs: NeuronInputs, pos: int, pops: Callable[[int], str]) -> M
 
 def pack(inputs: NeuronInputs, order: np.ndarray, name: str, pops: Callable[[int], str],
          progress: Callable[[float], None] | None = None, backfill: int = 0,
-         grow: bool = False, limit: int | None = None) -> Partition | None:
+         limit: int | None = None) -> Partition | None:
     """Greedy packing of the neurons in ``order`` (positions into ``inputs.neurons``).
 
     With ``backfill > 0``, a block that stops early is topped up with the best
     fitting neurons among the next ``backfill`` and the last ``backfill`` of the order.
-    With ``grow``, a block is grown from its first neuron by the candidates sharing
-    the most rows with it, then topped up (slower: one step per neuron).
     Returns None as soon as more than ``limit`` chips would be needed.
     """
     pk = _Packer(inputs, order.copy())
@@ -261,21 +253,16 @@ def pack(inputs: NeuronInputs, order: np.ndarray, name: str, pops: Callable[[int
         for b in (0, 1):
             if i >= n:
                 break
-            if grow:
-                t, _rows, ext = pk.fit(i, 1, ext_left)
-            else:
-                m = guess
-                while True:
-                    t, _rows, ext = pk.fit(i, m, ext_left)
-                    if t < m or i + m >= n or m >= NEURONS_PER_BLOCK:
-                        break
-                    m *= 4
+            m = guess
+            while True:
+                t, _rows, ext = pk.fit(i, m, ext_left)
+                if t < m or i + m >= n or m >= NEURONS_PER_BLOCK:
+                    break
+                m *= 4
             if t == 0:
                 if b == 0:
                     raise _fail_alone(inputs, int(order[i]), pops)
                 break
-            if grow and t < NEURONS_PER_BLOCK and i + t < n:
-                t, ext = pk.backfill(i, t, ext_left, backfill or 64, shared_first=True)
             if backfill and t < NEURONS_PER_BLOCK and i + t < n:
                 t, ext = pk.backfill(i, t, ext_left, backfill)
             sl = slice(i, i + t)
