@@ -49,7 +49,8 @@ def backend_namespace(name: str, backend_factory: Callable[..., Backend],
               ) -> int:
         """Start a simulation: time step and delay bounds in ms, backend extras."""
         max_delay = extra_params.pop("max_delay", "auto")
-        return session.setup(timestep, min_delay, max_delay, **extra_params)
+        session.setup(timestep, min_delay, max_delay, **extra_params)
+        return rank()
 
     def run(simtime: float, callbacks: Any = None) -> float:
         """Advance by ``simtime`` ms; return the new time."""
@@ -64,8 +65,8 @@ def backend_namespace(name: str, backend_factory: Callable[..., Backend],
         session.reset(annotations)
 
     def end(compatible_output: bool = True) -> None:
-        """Write ``to_file`` recordings and release the simulator."""
-        session.end()
+        """Write ``to_file`` recordings (on rank 0) and release the simulator."""
+        session.end(write_files=rank() == 0)
 
     namespace: dict[str, Any] = dict(
         setup=setup, end=end, run=run, run_for=run, run_until=run_until, reset=reset,

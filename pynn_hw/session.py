@@ -179,10 +179,18 @@ class Session:
         self.segment_index += 1
         self.segment_annotations = dict(annotations or {})
 
-    def end(self) -> None:
-        """Write pending ``to_file`` recordings and release the backend."""
-        for cells, filename, variables in self.pending_files:
-            cells.write_data(filename, "all" if variables is None else variables)
+    def end(self, write_files: bool = True) -> None:
+        """Keep the recorded data, write ``to_file`` recordings, release the backend.
+
+        The running segment is copied out of the backend first, so ``get_data``
+        still works after ``end()``.
+        """
+        if self.backend is not None and not self.structure_changed:
+            for population in self.populations:
+                population._recorder.close_segment(self.t, self.segment_annotations)
+        if write_files:
+            for cells, filename, variables in self.pending_files:
+                cells.write_data(filename, "all" if variables is None else variables)
         self.pending_files = []
         if self.backend is not None:
             self.backend.end()

@@ -133,3 +133,12 @@ def test_procedural_api(sim, tmp_path):
     sim.run(20.0)
     sim.end()
     assert (tmp_path / "spikes.pkl").exists()
+
+
+def test_recorded_data_survive_end(sim):
+    p = _dc_driven(sim)
+    sim.run(30.0)
+    before = [len(t) for t in p.get_data().segments[0].spiketrains]
+    sim.end()
+    after = p.get_data().segments
+    assert len(after) == 1 and [len(t) for t in after[0].spiketrains] == before
