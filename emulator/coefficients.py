@@ -84,12 +84,23 @@ def _round_half_up(x: Decimal) -> int:
     return int((x + Decimal("0.5")).to_integral_value(rounding=ROUND_FLOOR))
 
 
-def _map(fn, values: np.ndarray) -> np.ndarray:
-    # each distinct value is converted once (a chip has few distinct codes): same integers, less time
+#: Converted values by conversion: boards of many chips repeat the same few values.
+_CACHE: dict[tuple, dict[float, int]] = {}
+_CACHE_LIMIT = 1 << 16
+
+
+def _map(fn, values: np.ndarray, key: tuple | None = None) -> np.ndarray:
+    # each distinct value is converted once (and, with a key, once per process): same integers, less time
     arr = np.asarray(values, dtype=np.float64)
     uniq, inverse = np.unique(arr.ravel(), return_inverse=True)
-    flat = np.asarray([fn(_dec(v)) for v in uniq], dtype=np.int64)
-    return flat[inverse].reshape(np.shape(values))
+    if key is None:
+        flat = [fn(_dec(v)) for v in uniq]
+    else:
+        cache = _CACHE.setdefault(key, {})
+        if len(cache) > _CACHE_LIMIT:
+            cache.clear()
+        flat = [cache[v] if v in cache else cache.setdefault(v, fn(_dec(v))) for v in uniq.tolist()]
+    return np.asarray(flat, dtype=np.int64)[inverse].reshape(np.shape(values))
 
 
 def voltage_register(mv: np.ndarray) -> np.ndarray:
@@ -97,7 +108,7 @@ def voltage_register(mv: np.ndarray) -> np.ndarray:
     zero, lsb = _dec(units.VOLTAGE.zero), Decimal(repr(units.VOLTAGE.lsb))
     with localcontext() as ctx:
         ctx.prec = 50
-        reg = _map(lambda v: _round_half_up((v - zero) / lsb * (1 << V_FRAC_BITS)), mv)
+        reg = _map(lambda v: _round_half_up((v - zero) / lsb * (1 << V_FRAC_BITS)), mv, ("v",))
     return np.clip(reg, 0, V_MAX)
 
 
@@ -110,7 +121,7 @@ def decay_register(tau_ms: np.ndarray, step_ms: Decimal = _CYCLE,
         with localcontext() as ctx:
             ctx.prec = 50
             return exact_exp_neg(step_ms / tau, frac_bits)
-    return _map(one, tau_ms)
+    return _map(one, tau_ms, ("decay", str(step_ms), frac_bits))
 
 
 def leak_register(g_leak_ns: np.ndarray) -> np.ndarray:
@@ -122,21 +133,21 @@ def leak_register(g_leak_ns: np.ndarray) -> np.ndarray:
             ctx.prec = 50
             ratio = g * _CYCLE / (_CM_NF * 1000)   # nS * ms / nF = 1e-3
             return exact_exp_neg(-ratio, G_FRAC_BITS) - (1 << G_FRAC_BITS)
-    return _map(one, g_leak_ns)
+    return _map(one, g_leak_ns, ("leak",))
 
 
 def conductance_register(g_us: np.ndarray) -> np.ndarray:
     """``round(2**30 * g * dt / C)`` for conductances in uS (uS * ms / nF = 1)."""
     with localcontext() as ctx:
         ctx.prec = 50
-        return _map(lambda g: _round_half_up(g * _CYCLE / _CM_NF * (1 << G_FRAC_BITS)), g_us)
+        return _map(lambda g: _round_half_up(g * _CYCLE / _CM_NF * (1 << G_FRAC_BITS)), g_us, ("g",))
 
 
 def refractory_ticks(tau_ms: np.ndarray) -> np.ndarray:
     """Refractory periods in ticks (3.125 us), rounded half up, at least 0."""
     with localcontext() as ctx:
         ctx.prec = 50
-        return np.maximum(_map(lambda t: _round_half_up(t / _TICK), tau_ms), 0)
+        return np.maximum(_map(lambda t: _round_half_up(t / _TICK), tau_ms, ("refrac",)), 0)
 
 
 def stdp_window_table(stdp_tau_code: int) -> np.ndarray:

@@ -49,10 +49,10 @@ from .arithmetic import decay_floor
 from .board import _STRUCTURAL_FIELDS, InvalidEventError
 from .board_setup import check_routes, output_events
 from .coefficients import chip_coefficients
-from .network_fabric import OUTPUT_LATENCY_TICKS, TokenBuckets
+from .network_fabric import OUTPUT_LATENCY_TICKS
 from .neuron import membrane_step
 from .results import BoardStatus, DropCounts, RunResult
-from .sparse_parts import ChipPart, Fabric, LiveSet, build_live_set, next_link_table
+from .sparse_parts import ChipPart, Fabric, LiveSet, SteadyBuckets, build_live_set, next_link_table, path_table
 from .synapse_rows import stp_factors
 
 
@@ -114,10 +114,14 @@ class SparseBoard:
         self.routes = routes.copy()
         self._has_routes = len(routes) > 0
         self._next_link = next_link_table(self._fab, routes) if self._has_routes else None
+        self._next_flat = self._next_link.ravel().astype(np.int64) if self._has_routes else None
+        self._link_to = self._fab.link_ends[:, 1].copy()
+        instant = self._has_routes and self._fab.link_delay_ticks.size and not self._fab.link_delay_ticks.any()
+        self._paths = path_table(self._fab, routes, self._next_link) if instant else None
         if self._has_routes:
             self._fab.check_reachable_and_router(routes, self._next_link)
-        self._input_buckets = TokenBuckets(self._fab.input_rate, self._fab.input_depth)
-        self._link_buckets = TokenBuckets(self._fab.link_rate, self._fab.link_depth)
+        self._input_buckets = SteadyBuckets(self._fab.input_rate, self._fab.input_depth)
+        self._link_buckets = SteadyBuckets(self._fab.link_rate, self._fab.link_depth)
         self._input_limited = bool((self._fab.input_rate >= 0).any())
         delays = self._fab.link_delay_ticks
         uniform = delays.size and (delays == delays[0]).all() and delays[0] % TICKS_PER_CYCLE == 0
@@ -294,12 +298,16 @@ class SparseBoard:
         events = output_events(out_t, out_n)
         counters["output"] += events.size
         width = self.n_chips * READOUT_CHANNELS_PER_CHIP
-        traces = np.full((n_cycles, width), -1, dtype=np.int64)
-        g_traces = np.full((n_cycles, 2, width), -1, dtype=np.int64)
-        traces[:, self._trace_cols] = self._trace_const
-        g_traces[:, :, self._trace_cols] = 0
-        traces[:, self._trace_cols[self._trace_is_live]] = trace_buf
-        g_traces[:, :, self._trace_cols[self._trace_is_live]] = g_buf
+        if self._trace_cols.size:
+            traces = np.full((n_cycles, width), -1, dtype=np.int64)
+            g_traces = np.full((n_cycles, 2, width), -1, dtype=np.int64)
+            traces[:, self._trace_cols] = self._trace_const
+            g_traces[:, :, self._trace_cols] = 0
+            traces[:, self._trace_cols[self._trace_is_live]] = trace_buf
+            g_traces[:, :, self._trace_cols[self._trace_is_live]] = g_buf
+        else:   # nothing is read out: read-only views instead of (cycles x chips x 4) arrays of -1
+            traces = np.broadcast_to(np.int64(-1), (n_cycles, width))
+            g_traces = np.broadcast_to(np.int64(-1), (n_cycles, 2, width))
         drops = self._drops()
         result = RunResult(
             output_events=events,
@@ -339,9 +347,14 @@ class SparseBoard:
 
     def _advance_links(self, cycle: int) -> None:
         """Events entering a link in ``cycle`` compete for it and move on (as :meth:`Board._advance_links`)."""
+        parts = self._link_queue.pop(cycle)
+        if self._link_delay_cycles:
+            self._advance_uniform(cycle, parts)
+            return
+        if self._link_delay_cycles == 0 and self._advance_instant(cycle, parts):
+            return
         delays = self._fab.link_delay_ticks
         link_to = self._fab.link_ends[:, 1]
-        parts = self._link_queue.pop(cycle)
         while parts:
             if len(parts) == 1:
                 cur, dst, t, row = parts[0]
@@ -379,6 +392,49 @@ class SparseBoard:
                         parts.append((g_cur[sel], g_dst[sel], g_t[sel], g_row[sel]))
                     else:
                         self._link_queue.setdefault(c, []).append((g_cur[sel], g_dst[sel], g_t[sel], g_row[sel]))
+
+    def _advance_instant(self, cycle: int, parts: list) -> bool:
+        """Boards whose links have no delay: if no link can run out of tokens in this cycle,
+        every event crosses its whole path now (as hop-by-hop admission would let it);
+        return False, changing nothing, otherwise."""
+        if len(parts) == 1:
+            cur, dst, t, row = parts[0]
+        else:
+            cur, dst, t, row = (np.concatenate(x) for x in zip(*parts))
+        keys, ptr, links = self._paths
+        pos = np.searchsorted(keys, cur * self.n_chips + dst)
+        start, count = ptr[pos], ptr[pos + 1] - ptr[pos]
+        first = np.repeat(start - np.cumsum(count) + count, count)
+        if not self._link_buckets.try_steady(links[first + np.arange(first.size)], cycle):
+            return False
+        order = np.argsort(count, kind="stable")           # arrivals in the order of their hop counts
+        self._port_queue.setdefault(cycle, []).append((row[order], t[order]))
+        return True
+
+    def _advance_uniform(self, cycle: int, parts: list) -> None:
+        """:meth:`_advance_links` for boards whose links all delay by the same whole cycles (>= 1):
+        every event of the batch moves one hop and waits for the same later cycle."""
+        if len(parts) == 1:
+            cur, dst, t, row = parts[0]
+        else:
+            cur, dst, t, row = (np.concatenate(x) for x in zip(*parts))
+        link = self._next_flat[cur * self.n_chips + dst]
+        ok = self._link_buckets.admit(link, cycle, t)
+        if ok is not None:
+            dst, t, row, link = dst[ok], t[ok], row[ok], link[ok]
+        cur = self._link_to[link]
+        t = t + self._link_delay_cycles * TICKS_PER_CYCLE
+        later = cycle + self._link_delay_cycles
+        done = cur == dst
+        n_done = int(np.count_nonzero(done))
+        if n_done == done.size:
+            self._port_queue.setdefault(later, []).append((row, t))
+        elif n_done == 0:
+            self._link_queue.setdefault(later, []).append((cur, dst, t, row))
+        else:
+            more = ~done
+            self._port_queue.setdefault(later, []).append((row[done], t[done]))
+            self._link_queue.setdefault(later, []).append((cur[more], dst[more], t[more], row[more]))
 
     # --------------------------------------------------------------- changes
     def set_readout(self, readout: np.ndarray) -> None:

@@ -20,7 +20,7 @@ from firmware_io.errors import ConfigError
 
 from .arithmetic import G_MAX, check_width
 from .coefficients import ChipCoefficients
-from .network_fabric import FabricSpec, rate_per_cycle
+from .network_fabric import FabricSpec, TokenBuckets, rate_per_cycle
 from .neuron import NeuronArrays, NeuronState
 from .synapse_rows import INCREMENT_SHIFT
 
@@ -319,3 +319,94 @@ def next_link_table(fab: Fabric, routes: np.ndarray) -> np.ndarray:
         out[u, has] = lids[pick[has]]
         out[u, u] = -1
     return out
+
+
+class SteadyBuckets(TokenBuckets):
+    """:class:`TokenBuckets` with a shortcut for the usual cycle of a well-mapped board.
+
+    If every limited bucket was full at its last refill and no bucket is asked
+    for more events in a cycle than it gains per cycle (``rate >> 16``), every
+    event passes and every bucket is full again at the next refill: the
+    per-cycle rule gives exactly that, so the shortcut changes no result. The
+    tokens of such a cycle are written out (:meth:`_settle`) only when another
+    method needs them.
+    """
+
+    def __init__(self, rate: np.ndarray, depth: np.ndarray) -> None:
+        super().__init__(rate, depth)
+        limited = ~self.unlimited
+        self._steady = int((self.rate[limited] >> 16).min()) if limited.any() else 0
+        self._full_next = True
+        self._lazy: np.ndarray | None = None
+
+    def reset(self) -> None:
+        super().reset()
+        self._full_next = True
+        self._lazy = None
+
+    def _settle(self) -> None:
+        if self._lazy is not None:
+            self.tokens = self.cap - (self._lazy << 16)
+            self._lazy = None
+
+    def admit(self, bucket: np.ndarray, cycle: int, order_key: np.ndarray | None = None) -> np.ndarray | None:
+        if self._all_unlimited:
+            return None
+        if self._full_next and cycle > self.cycle and not self._any_unlimited:
+            wanted = np.bincount(bucket, minlength=self.rate.size)
+            if wanted.max(initial=0) <= self._steady:
+                self._lazy = wanted
+                self.cycle = cycle
+                return None
+        self._settle()
+        ok = super().admit(bucket, cycle, order_key)
+        limited = ~self.unlimited
+        self._full_next = bool((self.tokens[limited] + self.rate[limited] >= self.cap[limited]).all())
+        return ok
+
+    def try_steady(self, bucket: np.ndarray, cycle: int) -> bool:
+        """Admit all of ``bucket`` by the shortcut if it applies; otherwise change nothing, return False."""
+        if self._all_unlimited:
+            return True
+        if not (self._full_next and cycle > self.cycle and not self._any_unlimited):
+            return False
+        wanted = np.bincount(bucket, minlength=self.rate.size)
+        if wanted.max(initial=0) > self._steady:
+            return False
+        self._lazy = wanted
+        self.cycle = cycle
+        return True
+
+    def admit_run_if_lossless(self, bucket, cycle, start, end) -> bool:
+        self._settle()
+        done = super().admit_run_if_lossless(bucket, cycle, start, end)
+        limited = ~self.unlimited
+        self._full_next = bool((self.tokens[limited] + self.rate[limited] >= self.cap[limited]).all())
+        return done
+
+
+def path_table(fab: Fabric, routes: np.ndarray, next_link: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Links of the path of every (source chip, destination chip) pair of the routes, as CSR.
+
+    Returns
+    -------
+    keys, ptr, links
+        Sorted pair keys ``src * chips + dst`` (pairs of different chips), ``ptr`` into
+        ``links`` per key, and the link ids of each path in order.
+    """
+    c = fab.n_chips
+    src, dst = routes["src_chip"].astype(np.int64), routes["dst_chip"].astype(np.int64)
+    keys = np.unique((src * c + dst)[src != dst])
+    cur, dst = keys // c, keys % c
+    hops: list[np.ndarray] = []
+    alive = np.arange(keys.size)
+    while alive.size:
+        link = next_link[cur[alive], dst[alive]].astype(np.int64)
+        hops.append(np.stack([alive, link]))
+        cur[alive] = fab.link_ends[link, 1]
+        alive = alive[cur[alive] != dst[alive]]
+    pairs = np.concatenate(hops, axis=1) if hops else np.zeros((2, 0), np.int64)
+    order = np.argsort(pairs[0], kind="stable")          # by key, hops in order
+    links = pairs[1][order]
+    ptr = np.searchsorted(pairs[0][order], np.arange(keys.size + 1))
+    return keys, ptr.astype(np.int64), links

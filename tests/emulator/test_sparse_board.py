@@ -87,16 +87,30 @@ def test_sparse_board_equals_board_on_4x4(ideal, stp):
     assert res[-1].routed_events > 1000
 
 
-def test_sparse_board_equals_board_with_link_drops(tmp_path):
+def _board_4x4_variant(tmp_path, rate: str, buffer: str, delay: str) -> BoardSpec:
     from importlib import resources
     src = (resources.files("firmware_io") / "boards" / "board_4x4.toml").read_text()
-    path = tmp_path / "slow.toml"
-    path.write_text(src.replace("link_events_per_s = 2.0e8", "link_events_per_s = 2.0e6")
-                    .replace("link_buffer_events = 256", "link_buffer_events = 4"))
-    spec = BoardSpec.load(path)
+    path = tmp_path / "variant.toml"
+    path.write_text(src.replace("link_events_per_s = 2.0e8", f"link_events_per_s = {rate}")
+                    .replace("link_buffer_events = 256", f"link_buffer_events = {buffer}")
+                    .replace("link_delay_cycles = 2", f"link_delay_cycles = {delay}"))
+    return BoardSpec.load(path)
+
+
+@pytest.mark.parametrize("delay", ["2", "0"])
+def test_sparse_board_equals_board_with_link_drops(tmp_path, delay):
+    spec = _board_4x4_variant(tmp_path, "2.0e6", "4", delay)
     configs, routes, host = random_board(spec, seed=3)
     res = _compare(spec, configs, routes, host, ideal=True)
     assert sum(int(r.dropped.link_bandwidth.sum()) for r in res[:-1]) > 100   # drops happen and agree
+
+
+def test_sparse_board_equals_board_with_instant_links(tmp_path):
+    # links without delay: events cross the board within the cycle (the shortcut of SparseBoard)
+    spec = _board_4x4_variant(tmp_path, "2.0e9", "256", "0")
+    configs, routes, host = random_board(spec, seed=5)
+    res = _compare(spec, configs, routes, host, ideal=True)
+    assert res[-1].routed_events > 1000 and res[-1].dropped.total() == 0
 
 
 def test_sparse_board_reconfigure_and_readout_equal_board():
