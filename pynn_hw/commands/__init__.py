@@ -1,0 +1,1 @@
+"""Sub-commands of ``pynn-hw``, one module each with ``register(subparsers)``."""
