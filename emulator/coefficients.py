@@ -233,7 +233,7 @@ def chip_coefficients(config: ChipConfig, ideal: bool = False) -> ChipCoefficien
     for b in range(BLOCKS_PER_CHIP):
         for s in (SIGN.EXCITATORY, SIGN.INHIBITORY):
             sel = used & (block == b) & (sign == s)
-            codes = np.unique(tau_code[sel])
+            codes = sorted(set(tau_code[sel].tolist()))
             for cid, code in enumerate(codes):
                 members = sel & (tau_code == code)
                 row_class[members] = cid
@@ -246,13 +246,16 @@ def chip_coefficients(config: ChipConfig, ideal: bool = False) -> ChipCoefficien
     amplitude = conductance_register(per_lsb_us.reshape(n_rows) * charge_corr)
     if int(amplitude.max(initial=0)) > ROW_AMPLITUDE_MAX:  # cannot happen with 10-bit codes and sane gains
         raise OverflowError(f"row amplitude {int(amplitude.max())} exceeds {ROW_AMPLITUDE_MAX}")
-    neuron_gain = np.where(
-        (sign == SIGN.INHIBITORY)[:, None],
-        mismatch.neuron_gain_inh.reshape(BLOCKS_PER_CHIP, 1, -1).repeat(ROWS_PER_BLOCK, 1).reshape(n_rows, -1),
-        mismatch.neuron_gain_exc.reshape(BLOCKS_PER_CHIP, 1, -1).repeat(ROWS_PER_BLOCK, 1).reshape(n_rows, -1),
-    )
-    gain = neuron_gain * mismatch.synapse_gain.reshape(n_rows, -1)
-    syn_gain = np.floor(gain * (1 << SYN_GAIN_FRAC_BITS) + 0.5).astype(np.int64)
+    if ideal:   # every gain is exactly 1: round(1024 * 1 * 1) = 1024
+        syn_gain = np.full((n_rows, mismatch.synapse_gain.size // n_rows), 1 << SYN_GAIN_FRAC_BITS, dtype=np.int64)
+    else:
+        neuron_gain = np.where(
+            (sign == SIGN.INHIBITORY).reshape(BLOCKS_PER_CHIP, ROWS_PER_BLOCK, 1),
+            mismatch.neuron_gain_inh.reshape(BLOCKS_PER_CHIP, 1, -1),
+            mismatch.neuron_gain_exc.reshape(BLOCKS_PER_CHIP, 1, -1),
+        ).reshape(n_rows, -1)
+        gain = neuron_gain * mismatch.synapse_gain.reshape(n_rows, -1)
+        syn_gain = np.floor(gain * (1 << SYN_GAIN_FRAC_BITS) + 0.5).astype(np.int64)
 
     stp_u = (int(config.stp_u) * (2 << STP_FRAC_BITS) + PARAM_MAX) // (2 * PARAM_MAX)
     stp_decays = decay_register(np.array([float(units.STP_TAU_REC.to_value(config.stp_tau_rec)),

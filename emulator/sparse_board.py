@@ -93,13 +93,12 @@ class SparseBoard:
             if routes is not None:
                 raise ValueError("SparseBoard.load: routes given twice (the image carries its own)")
             configs, routes = configs.configs, configs.routes
-        configs = [c.copy() for c in configs]
+        configs = [c.copy() if isinstance(c, ChipConfig) else c for c in configs]   # copy() validates
         if not configs:
             raise ValueError("SparseBoard.load: no chip configuration given; valid: one per chip")
         for i, cfg in enumerate(configs):
             if not isinstance(cfg, ChipConfig):
                 raise TypeError(f"SparseBoard.load: configs[{i}] is a {type(cfg).__name__}; valid: ChipConfig")
-            cfg.validate()
             if (cfg.row_stdp & (cfg.row_source != ROW_SOURCE.OFF)).any():
                 raise ConfigError(f"configs[{i}].row_stdp: STDP rows are not supported by SparseBoard; "
                                   "use emulator.Board")

@@ -267,16 +267,17 @@ class Fabric:
         if self.spec is None:
             return
         # a source neuron takes one entry in every chip it passes: source, path, destination
-        src = src_chip * NEURONS_PER_CHIP + routes["src_neuron"].astype(np.int64)
-        keys = [src * self.n_chips + src_chip]
-        cur, dst, s = src_chip.copy(), dst_chip, src
+        sources, s = np.unique(src_chip * NEURONS_PER_CHIP + routes["src_neuron"].astype(np.int64),
+                               return_inverse=True)
+        passes = np.zeros((sources.size, self.n_chips), dtype=bool)   # source x chip it passes
+        passes[s, src_chip] = True
+        cur, dst = src_chip.copy(), dst_chip
         while cur.size:
             go = cur != dst
             cur, dst, s = cur[go], dst[go], s[go]
             cur = self.link_ends[next_link[cur, dst], 1]
-            keys.append(s * self.n_chips + cur)
-        chips = np.unique(np.concatenate(keys)) % self.n_chips
-        used = np.bincount(chips, minlength=self.n_chips)
+            passes[s, cur] = True
+        used = passes.sum(axis=0)
         capacity = np.array([chip.router_entries for chip in self.spec.chips])
         over = used > capacity
         if over.any():
@@ -325,7 +326,8 @@ class SteadyBuckets(TokenBuckets):
     """:class:`TokenBuckets` with a shortcut for the usual cycle of a well-mapped board.
 
     If every limited bucket was full at its last refill and no bucket is asked
-    for more events in a cycle than it gains per cycle (``rate >> 16``), every
+    for more events in a cycle than it gains per cycle and holds
+    (``min(rate, cap) >> 16``), every
     event passes and every bucket is full again at the next refill: the
     per-cycle rule gives exactly that, so the shortcut changes no result. The
     tokens of such a cycle are written out (:meth:`_settle`) only when another
@@ -335,7 +337,9 @@ class SteadyBuckets(TokenBuckets):
     def __init__(self, rate: np.ndarray, depth: np.ndarray) -> None:
         super().__init__(rate, depth)
         limited = ~self.unlimited
-        self._steady = int((self.rate[limited] >> 16).min()) if limited.any() else 0
+        # a full bucket passes at most cap events in a cycle and is full again after gaining rate
+        steady = np.minimum(self.rate[limited], self.cap[limited]) >> 16
+        self._steady = int(steady.min()) if limited.any() else 0
         self._full_next = True
         self._lazy: np.ndarray | None = None
 

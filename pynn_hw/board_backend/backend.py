@@ -68,6 +68,7 @@ class BoardBackend:
         self.report = None
         self.timings = {"map_s": 0.0, "load_s": 0.0, "run_s": 0.0}
         self.dropped_events = 0
+        self.dropped_by_cause = {"input_bandwidth": 0, "link_bandwidth": 0, "late": 0, "not_external": 0}
         self._warned_initial = False
 
     # -- build --------------------------------------------------------------------------
@@ -221,6 +222,8 @@ class BoardBackend:
         if dropped:
             self.dropped_events += dropped
             d = result.dropped
+            for cause in self.dropped_by_cause:
+                self.dropped_by_cause[cause] += int(getattr(d, cause).sum())
             warnings.warn(f"the board dropped {dropped} events in this run (input bandwidth "
                           f"{int(d.input_bandwidth.sum())}, link bandwidth {int(d.link_bandwidth.sum())}, "
                           f"late {int(d.late.sum())}, not external {int(d.not_external.sum())})", stacklevel=4)
@@ -324,7 +327,8 @@ class BoardBackend:
         """Release the board; log the time spent (``extra={"timings": ...}`` on the record)."""
         chips = int(self.report.chips_used) if self.report is not None else 0
         timings = {**{k: round(v, 4) for k, v in self.timings.items()}, "chips": chips,
-                   "board_chips": self.board.n_chips, "dropped_events": int(self.dropped_events)}
+                   "board_chips": self.board.n_chips, "dropped_events": int(self.dropped_events),
+                   "dropped_by_cause": dict(self.dropped_by_cause)}
         log.info("board backend timings: %s", timings, extra={"timings": timings})
         self.driver.close()
 
