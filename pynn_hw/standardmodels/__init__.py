@@ -7,8 +7,12 @@ from pynn_hw.standardmodels.cells import *  # noqa: F403 - the cell classes are 
 from pynn_hw.standardmodels.cells import STANDARD_CELL_TYPES
 from pynn_hw.standardmodels.electrodes import *  # noqa: F403
 from pynn_hw.standardmodels.electrodes import STANDARD_CURRENT_SOURCES, StandardCurrentSource
+from pynn_hw.standardmodels.deprecated_synapses import SynapseDynamics, TsodyksMarkramMechanism
+from pynn_hw.standardmodels.plasticity import *  # noqa: F403
+from pynn_hw.standardmodels.plasticity import (STDP_TIMING_DEPENDENCES, STDP_WEIGHT_DEPENDENCES,
+                                               STDPMechanism)
 from pynn_hw.standardmodels.synapses import (STANDARD_SYNAPSE_TYPES, StandardSynapseType,
-                                             StaticSynapse)
+                                             StaticSynapse, TsodyksMarkramSynapse)
 
 
 def list_standard_models() -> list[type[StandardCellType]]:
@@ -17,7 +21,10 @@ def list_standard_models() -> list[type[StandardCellType]]:
 
 
 __all__ = ["StandardModelType", "StandardCellType", "StandardSynapseType",
-           "StandardCurrentSource", "StaticSynapse", "list_standard_models",
+           "StandardCurrentSource", "StaticSynapse", "TsodyksMarkramSynapse", "STDPMechanism",
+           "SynapseDynamics", "TsodyksMarkramMechanism", "list_standard_models",
            "STANDARD_CELL_TYPES", "STANDARD_SYNAPSE_TYPES", "STANDARD_CURRENT_SOURCES",
            *[cls.__name__ for cls in STANDARD_CELL_TYPES],
-           *[cls.__name__ for cls in STANDARD_CURRENT_SOURCES]]
+           *[cls.__name__ for cls in STANDARD_CURRENT_SOURCES],
+           *[cls.__name__ for cls in STDP_TIMING_DEPENDENCES],
+           *[cls.__name__ for cls in STDP_WEIGHT_DEPENDENCES]]

@@ -1,8 +1,12 @@
-"""Standard synapse types.
+"""Standard synapse types: static and short-term plastic (Tsodyks-Markram).
 
-Only :class:`StaticSynapse` exists so far. Plastic types derive from
-:class:`StandardSynapseType` with ``is_plastic = True`` and declare their state
-(e.g. Tsodyks-Markram ``u``) in ``default_initial_values``.
+Long-term plasticity (:class:`~pynn_hw.standardmodels.plasticity.STDPMechanism` and
+its timing and weight dependences) lives in :mod:`pynn_hw.standardmodels.plasticity`.
+Plastic types set ``is_plastic = True`` and declare their per-synapse state in
+``default_initial_values``; such state variables are also entries of the
+parameter table, so that ``Projection.initialize(u=...)``/``get('u')`` and the
+frozen :class:`~pynn_hw.network.ProjectionSpec` carry them like any other
+per-connection value, while ``default_parameters`` lists only the parameters.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from typing import Any, ClassVar
 
 from pynn_hw.parameters import ParameterSpace
 from pynn_hw.standardmodels.base import StandardModelType
-from pynn_hw.standardmodels.spec import NON_NEGATIVE, Param, p
+from pynn_hw.standardmodels.spec import NON_NEGATIVE, POSITIVE, Param, p
 
 
 class StandardSynapseType(StandardModelType):
@@ -33,6 +37,24 @@ class StandardSynapseType(StandardModelType):
     #: Per-synapse state variables and their defaults (none for static synapses).
     default_initial_values: ClassVar[dict[str, float]] = {}
 
+    @classmethod
+    def _derive_class_attributes(cls) -> None:
+        super()._derive_class_attributes()
+        # state variables sit in the table (per-connection values) but are not
+        # parameters in PyNN's sense
+        cls.default_parameters = {name: value for name, value in cls.default_parameters.items()
+                                  if name not in cls.default_initial_values}
+
+    def __init__(self, **parameters: Any) -> None:
+        super().__init__(**{**type(self).default_initial_values, **parameters})
+
+    def __repr__(self) -> str:
+        from pynn_hw.parameters import LazyArray
+        defaults = {**type(self).default_parameters, **type(self).default_initial_values}
+        changed = [f"{name}={value!r}" for name, value in self._homogeneous_values().items()
+                   if isinstance(value, LazyArray) or not _same(value, defaults[name])]
+        return f"{type(self).__name__}({', '.join(changed)})"
+
     @property
     def has_default_delay(self) -> bool:
         """True when no delay was given, i.e. the simulation's min_delay applies."""
@@ -52,11 +74,36 @@ class StandardSynapseType(StandardModelType):
         return space
 
 
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return False
+
+
 _WEIGHT_AND_DELAY: dict[str, Param] = {
     "weight": p(0.0, None, doc="synaptic weight (uS, nA or mV, see the target cell type)"),
     "delay": Param(None, "ms", (NON_NEGATIVE,), float,
                    "transmission delay; None means the simulation's min_delay"),
 }
+
+class _AtMost:
+    """An upper bound (the spec module only has lower bounds)."""
+
+    def __init__(self, high: float) -> None:
+        self.high = high
+
+    def violated(self, values: Any) -> Any:
+        import numpy as np
+        with np.errstate(invalid="ignore"):
+            return ~(np.asarray(values) <= self.high)
+
+    def describe(self) -> str:
+        return f"<= {self.high:g}"
+
+
+#: Checks of a fraction in [0, 1].
+FRACTION = (NON_NEGATIVE, _AtMost(1.0))
 
 
 class StaticSynapse(StandardSynapseType):
@@ -76,4 +123,80 @@ class StaticSynapse(StandardSynapseType):
         super().__init__(weight=weight, delay=delay)
 
 
-STANDARD_SYNAPSE_TYPES: tuple[type[StandardSynapseType], ...] = (StaticSynapse,)
+class TsodyksMarkramSynapse(StandardSynapseType):
+    """A synapse with short-term depression and facilitation (Tsodyks-Markram model).
+
+    The n-th spike of a train releases the fraction ``u_n`` of the available
+    resources ``x_n``, so that its post-synaptic response has the amplitude
+    ``weight * u_n * x_n``. With ``h`` the interval since the previous spike::
+
+        u_n     = U + u_{n-1} (1 - U) exp(-h / tau_facil)      (exp(...) = 0 if tau_facil = 0)
+        x_n     = 1 + (x_{n-1} - u_{n-1} x_{n-1} - 1) exp(-h / tau_rec)
+
+    with ``x = 1`` and ``u`` = its initial value (default 0, so that ``u_1 = U``)
+    before the first spike.
+
+    Parameters
+    ----------
+    weight
+        Maximal synaptic weight (uS, nA or mV).
+    delay
+        Delay in ms; ``None`` means the simulation's min_delay.
+    U
+        Use parameter: utilisation increment per spike (0..1).
+    tau_rec
+        Recovery time constant of the resources (ms, > 0).
+    tau_facil
+        Decay time constant of facilitation (ms, >= 0; 0 means no facilitation).
+    u
+        Initial value of the utilisation (0..1); PyNN's initial value.
+    """
+
+    is_plastic = True
+    default_initial_values = {"u": 0.0}
+    parameter_table = {
+        **_WEIGHT_AND_DELAY,
+        "U": Param(0.5, "dimensionless", FRACTION, float, "use parameter"),
+        "tau_rec": Param(100.0, "ms", (POSITIVE,), float, "depression time constant"),
+        "tau_facil": Param(0.0, "ms", (NON_NEGATIVE,), float, "facilitation time constant"),
+        "u": Param(0.0, "dimensionless", FRACTION, float, "utilisation (initial value)"),
+    }
+
+    def __init__(self, weight: Any = 0.0, delay: Any = None, U: Any = 0.5,
+                 tau_rec: Any = 100.0, tau_facil: Any = 0.0, **initial_values: Any) -> None:
+        super().__init__(weight=weight, delay=delay, U=U, tau_rec=tau_rec,
+                         tau_facil=tau_facil, **initial_values)
+
+
+STANDARD_SYNAPSE_TYPES: tuple[type[StandardSynapseType], ...] = (
+    StaticSynapse, TsodyksMarkramSynapse)
+
+
+def tsodyks_markram_release(spike_times: Any, U: float, tau_rec: float, tau_facil: float,
+                            u0: float = 0.0) -> Any:
+    """``u_n x_n`` for each spike of a train: the float reference of the model.
+
+    The response to spike n is ``weight * u_n * x_n`` (see
+    :class:`TsodyksMarkramSynapse`).
+
+    Parameters
+    ----------
+    spike_times
+        Increasing arrival times (ms).
+    U, tau_rec, tau_facil
+        The synapse parameters.
+    u0
+        Initial value of ``u``.
+    """
+    import numpy as np
+    times = np.asarray(spike_times, dtype=float)
+    out = np.empty(times.size)
+    u, x, last = float(u0), 1.0, None
+    for n, t in enumerate(times):      # a recursion: one step per spike of one train
+        h = np.inf if last is None else t - last
+        facil = np.exp(-h / tau_facil) if tau_facil > 0 else 0.0
+        x = 1.0 + (x - u * x - 1.0) * np.exp(-h / tau_rec)
+        u = U + u * (1.0 - U) * facil
+        out[n] = u * x
+        last = t
+    return out
