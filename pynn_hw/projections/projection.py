@@ -37,12 +37,15 @@ class Projection(DeprecatedProjectionMethods):
         Metric used by distance-dependent connectors and parameters.
     label
         A name; defaults to ``"pre.label→post.label"``.
+    synapse_dynamics
+        Deprecated (PyNN 0.7): ``SynapseDynamics(fast=..., slow=...)``, with weights
+        and delays given to the connector; turned into the equivalent synapse type.
     """
 
     def __init__(self, presynaptic_neurons: Any, postsynaptic_neurons: Any, connector: Any,
                  synapse_type: Any = None, source: str | None = None,
                  receptor_type: str | None = None, space: Any = None,
-                 label: str | None = None) -> None:
+                 label: str | None = None, synapse_dynamics: Any = None) -> None:
         from pynn_hw.connectors.base import ConnectionContext
         from pynn_hw.space import Space
         from pynn_hw.standardmodels.synapses import StaticSynapse
@@ -51,6 +54,8 @@ class Projection(DeprecatedProjectionMethods):
         self._session = _common_session(self.pre, self.post)
         self._connector = connector
         self.synapse_type = synapse_type if synapse_type is not None else StaticSynapse()
+        if synapse_dynamics is not None:
+            self.synapse_type = _from_synapse_dynamics(synapse_dynamics, synapse_type)
         self.source = source
         # the 0.7 form passed space, weights and delays to the connector
         old_space = getattr(connector, "space", None)
@@ -265,6 +270,22 @@ class Projection(DeprecatedProjectionMethods):
             post_cells=self.post._global_indices(), pre=self._pre_idx, post=self._post_idx,
             synapse_type=type(self.synapse_type), parameters=dict(self._params),
             receptor_type=self.receptor_type)
+
+
+def _from_synapse_dynamics(dynamics: Any, synapse_type: Any) -> Any:
+    """The synapse type equivalent to a PyNN 0.7 ``SynapseDynamics``; weights and
+    delays still come from the connector (the old-style values)."""
+    import warnings
+
+    from pynn_hw.standardmodels import SynapseDynamics
+    warnings.warn("Projection(synapse_dynamics=...) is deprecated; use synapse_type=",
+                  DeprecationWarning, stacklevel=3)
+    if synapse_type is not None:
+        raise ConnectionError("Projection: give synapse_type or synapse_dynamics, not both")
+    if not isinstance(dynamics, SynapseDynamics):
+        raise ConnectionError(f"Projection: synapse_dynamics must be a SynapseDynamics, "
+                              f"got {dynamics!r}")
+    return dynamics.synapse_type()
 
 
 def _common_session(pre: Any, post: Any):
