@@ -25,10 +25,10 @@ emulator backend reads when ``setup()`` names no board:
 
     --board NAME_OR_PATH       a shipped board or a board file
     --board torus:RxC          a generated R x C torus with board_4x4's figures
-    --board torus:RxC:LINK:ROUTER:DELAY
+    --board torus:RxC:LINK:ROUTER:DELAY:BUFFER
                                ... with LINK events/s (hardware) per link,
-                               ROUTER router entries per chip and DELAY link
-                               delay cycles
+                               ROUTER router entries per chip, DELAY link
+                               delay cycles and BUFFER events per link buffer
 
 Usage: python benchmarks/va_emulator.py [--board B] [n_neurons] [t_stop_ms]
 """
@@ -70,15 +70,16 @@ print("#timings " + json.dumps(records[-1] if records else {}))
 
 
 def torus_file(spec: str, folder: Path) -> Path:
-    """Write the board file of ``torus:RxC[:LINK[:ROUTER[:DELAY]]]``; return its path."""
+    """Write the board file of ``torus:RxC[:LINK[:ROUTER[:DELAY[:BUFFER]]]]``; return its path."""
     parts = spec.split(":")
     rows, cols = (int(x) for x in parts[1].lower().split("x"))
     link = float(parts[2]) if len(parts) > 2 else 2.0e8
     router = int(parts[3]) if len(parts) > 3 else 1024
     delay = int(parts[4]) if len(parts) > 4 else 2
+    buffer = int(parts[5]) if len(parts) > 5 else 256
     lines = ['format = 1', f'name = "torus_{rows}x{cols}"', f'description = "generated {rows} x {cols} torus"',
              '[topology]', 'kind = "torus"', f'shape = [{rows}, {cols}]', f'link_events_per_s = {link:e}',
-             f'link_delay_cycles = {delay}', 'link_buffer_events = 256', '[chip_defaults]',
+             f'link_delay_cycles = {delay}', f'link_buffer_events = {buffer}', '[chip_defaults]',
              'input_events_per_s = 3.0e8', 'input_buffer_events = 256', f'router_entries = {router}',
              '[host]', 'kind = "usb"', 'bytes_per_s = 4.0e7', 'input_memory_events = 200000000',
              'output_memory_events = 100000000']

@@ -342,7 +342,11 @@ class SparseBoard:
         far = kind >= 0
         if far.any():
             src_chip = np.repeat(live.global_ids[fired] // NEURONS_PER_CHIP, width)[mask][far]
-            self._link_queue.setdefault(cycle + 1, []).append((src_chip, kind[far], t[far], rows[far]))
+            entry = (src_chip, kind[far], t[far], rows[far])
+            if self._paths is not None:     # instant links: the path of each event, found once here
+                key = src_chip * self.n_chips + entry[1]
+                entry += (np.searchsorted(self._paths[0], key),)
+            self._link_queue.setdefault(cycle + 1, []).append(entry)
 
     def _advance_links(self, cycle: int) -> None:
         """Events entering a link in ``cycle`` compete for it and move on (as :meth:`Board._advance_links`)."""
@@ -350,8 +354,10 @@ class SparseBoard:
         if self._link_delay_cycles:
             self._advance_uniform(cycle, parts)
             return
-        if self._link_delay_cycles == 0 and self._advance_instant(cycle, parts):
-            return
+        if self._paths is not None:
+            if self._advance_instant(cycle, parts):
+                return
+            parts = [p[:4] for p in parts]
         delays = self._fab.link_delay_ticks
         link_to = self._fab.link_ends[:, 1]
         while parts:
@@ -397,12 +403,12 @@ class SparseBoard:
         every event crosses its whole path now (as hop-by-hop admission would let it);
         return False, changing nothing, otherwise."""
         if len(parts) == 1:
-            cur, dst, t, row = parts[0]
+            _, _, t, row, pos = parts[0]
         else:
-            cur, dst, t, row = (np.concatenate(x) for x in zip(*parts))
-        keys, ptr, links = self._paths
-        pos = np.searchsorted(keys, cur * self.n_chips + dst)
-        start, count = ptr[pos], ptr[pos + 1] - ptr[pos]
+            _, _, t, row, pos = (np.concatenate(x) for x in zip(*parts))
+        _, ptr, links = self._paths
+        start = ptr[pos]
+        count = ptr[pos + 1] - start
         first = np.repeat(start - np.cumsum(count) + count, count)
         if not self._link_buckets.try_steady(links[first + np.arange(first.size)], cycle):
             return False
