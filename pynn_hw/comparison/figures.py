@@ -28,18 +28,25 @@ def _stem(label: str) -> str:
 
 
 def _common_bins(arrays: list[np.ndarray], count: int = 30) -> np.ndarray | None:
-    """Shared bin edges; values on a regular grid (rates of a fixed window) get a bin per grid point."""
+    """Shared bin edges, about ``count`` bins.
+
+    Values on a regular grid (the rates of a fixed window are multiples of
+    1/window) get bins of a whole number of grid steps centred on grid points, so
+    that no bin holds more grid values than its neighbours.
+    """
     finite = [a[np.isfinite(a)] for a in arrays]
     values = np.concatenate(finite) if finite else np.zeros(0)
     if not values.size:
         return None
     lo, hi = float(values.min()), float(values.max())
     unique = np.unique(values)
-    if 1 < unique.size <= count:
+    if unique.size > 1:
         step = float(np.diff(unique).min())
-        n = int(round((hi - lo) / step)) + 1
-        if n <= 2 * count and np.allclose((unique - lo) / step, np.round((unique - lo) / step)):
-            return lo - step / 2 + step * np.arange(n + 1)
+        steps = (unique - lo) / step
+        if np.allclose(steps, np.round(steps), atol=1e-6):
+            per_bin = max(1, int(np.ceil((round((hi - lo) / step) + 1) / count)))
+            n_bins = int(np.ceil((round((hi - lo) / step) + 1) / per_bin))
+            return lo - step / 2 + per_bin * step * np.arange(n_bins + 1)
     if hi <= lo:
         lo, hi = lo - 0.5, hi + 0.5
     return np.linspace(lo, hi, count + 1)

@@ -42,10 +42,11 @@ def _header(c: "Comparison") -> list[str]:
     lines += [f"- run: {c.started}; backends: {', '.join(r.name for r in c.runs)}; "
               f"reference: **{c.reference}**",
               f"- analysed: segment {s.segment}, from {s.skip_ms:g} ms after its start to its end",
-              "- network: " + ("deterministic (no simulator random numbers), so spike times are compared"
-                               if c.deterministic else "not deterministic: " + "; ".join(c.stochastic)
-                               + " draw the simulators' own random numbers, so spike times are not "
-                               "compared (distance n/a); statistics are"), ""]
+              "- network: " + ("deterministic (no simulator random numbers), so spike times are compared "
+                               "cell by cell (van Rossum distance)"
+                               if c.deterministic else "not deterministic (each simulator draws its own random "
+                               "numbers for: " + "; ".join(c.stochastic) + "), so spike times are not compared "
+                               "(distance n/a); the statistics are"), ""]
     return lines
 
 
@@ -75,14 +76,30 @@ def _summary(c: "Comparison") -> list[str]:
 
 
 def _backends(c: "Comparison") -> list[str]:
-    lines = ["## Backends", "", "| backend | status | script wall time | recorded populations | error |",
-             "|---|---|---|---|---|"]
+    lines = ["## Backends", "",
+             "| backend | status | script wall time | recorded populations | board | error |",
+             "|---|---|---|---|---|---|"]
     for run in c.runs:
         pops = ", ".join(p["label"] for p in run.status.get("populations", [])) or "–"
         secs = f"{run.seconds:.1f} s" if run.seconds is not None else "–"
         status = "ok" if run.ok else "**failed**"
-        lines.append(f"| {run.name} | {status} | {secs} | {_cell(pops)} | {_cell(run.error or '')} |")
+        lines.append(f"| {run.name} | {status} | {secs} | {_cell(pops)} | {_board_cell(run.status.get('board'))} "
+                     f"| {_cell(run.error or '')} |")
     return lines + [""]
+
+
+def _board_cell(timings: dict[str, Any] | None) -> str:
+    """Chips used and dropped events of a board backend's run ('' for software backends)."""
+    if not timings:
+        return ""
+    parts = []
+    if "chips" in timings:
+        parts.append(f"{timings['chips']} of {timings.get('board_chips', '?')} chips")
+    if "dropped_events" in timings:
+        parts.append(f"{timings['dropped_events']} dropped events")
+    if "map_s" in timings:
+        parts.append(f"mapping {float(timings['map_s']):.1f} s")
+    return _cell(", ".join(parts))
 
 
 def _population(c: "Comparison", label: str) -> list[str]:
@@ -92,6 +109,8 @@ def _population(c: "Comparison", label: str) -> list[str]:
     head = [f"{n} (ref)" if n == c.reference else n for n in names]
     lines += ["| metric | " + " | ".join(head) + " | tolerance |", "|---|" + "---|" * (len(names) + 1)]
     for spec in METRICS:
+        if spec.name == "distance" and not c.deterministic:
+            continue
         values = []
         for n in names:
             value = c.metrics[label][n].get(spec.key, math.nan)
@@ -191,7 +210,7 @@ def as_json(c: "Comparison") -> dict[str, Any]:
         "stochastic": c.stochastic, "settings": c.settings.as_dict(), "tolerances": c.tolerances,
         "tolerance_kinds": {m.name: m.kind for m in METRICS},
         "backends": [{"name": r.name, "backend": r.backend, "ok": r.ok, "error": r.error,
-                      "seconds": r.seconds, "folder": str(r.folder),
+                      "seconds": r.seconds, "folder": str(r.folder), "board": r.status.get("board") or None,
                       "populations": [p["label"] for p in r.status.get("populations", [])]} for r in c.runs],
         "populations": pops,
         "figures": {label: [f"figures/{f}" for _, f in figs] for label, figs in c.figures.items()},

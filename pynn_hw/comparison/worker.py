@@ -13,7 +13,9 @@ command line). Writes to OUTDIR:
 - ``status.json``: ``ok``, ``error`` (the exception's last line and traceback),
   ``seconds`` (wall time of the script), ``simulator``, ``populations`` (label,
   file, size, cell type), ``stochastic`` (why the network is not deterministic:
-  random spike sources, noisy currents or stochastic synapses; empty if it is).
+  random spike sources, noisy currents or stochastic synapses; empty if it is),
+  ``board`` (the board backends' last logged timings: chips used, dropped
+  events, mapping and run seconds; empty for the software backends).
 
 The exit status is 0 on success and 1 if the script failed (status.json says why).
 """
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
 import re
 import runpy
 import sys
@@ -39,6 +42,20 @@ STOCHASTIC_MODELS = frozenset({
     "StochasticTsodyksMarkramSynapse", "MultiQuantalSynapse",
 })
 STATUS_FILE = "status.json"
+#: Logger on which the board backends log their timings (``extra={"timings": ...}``).
+BOARD_LOGGER = "pynn_hw.board_backend"
+
+
+class _KeepTimings(logging.Handler):
+    """Keeps the ``timings`` of the board backends' log records."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.timings: dict[str, Any] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if isinstance(getattr(record, "timings", None), dict):
+            self.timings = dict(record.timings)
 
 
 def substitute_module(args: list[str], backend: str) -> list[str]:
@@ -89,7 +106,10 @@ def run_script(script: str, backend: str, outdir: Path, script_args: list[str]) 
                               "seconds": None, "simulator": None, "populations": [], "stochastic": []}
     started = time.perf_counter()
     collected: list[tuple[Any, Any]] = []
-    module = None
+    keeper = _KeepTimings()
+    board_log = logging.getLogger(BOARD_LOGGER)
+    board_log.addHandler(keeper)
+    board_log.setLevel(logging.INFO)
     try:
         module = importlib.import_module(f"pynn_hw.{backend}")
         session = module.session
@@ -133,7 +153,9 @@ def run_script(script: str, backend: str, outdir: Path, script_args: list[str]) 
         status["error"] = f"{type(exc).__name__}: {exc}".strip()
         status["traceback"] = traceback.format_exc()[-6000:]
         status["seconds"] = round(time.perf_counter() - started, 3)
-    (outdir / STATUS_FILE).write_text(json.dumps(status, indent=1))
+    board_log.removeHandler(keeper)
+    status["board"] = keeper.timings
+    (outdir / STATUS_FILE).write_text(json.dumps(status, indent=1, default=str))
     return status
 
 
