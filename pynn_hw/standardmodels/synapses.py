@@ -130,11 +130,12 @@ class TsodyksMarkramSynapse(StandardSynapseType):
     resources ``x_n``, so that its post-synaptic response has the amplitude
     ``weight * u_n * x_n``. With ``h`` the interval since the previous spike::
 
-        u_n     = U + u_{n-1} (1 - U) exp(-h / tau_facil)      (exp(...) = 0 if tau_facil = 0)
-        x_n     = 1 + (x_{n-1} - u_{n-1} x_{n-1} - 1) exp(-h / tau_rec)
+        u_n = U + u_{n-1} (1 - U) exp(-h / tau_facil)     (exp(...) = 0 if tau_facil = 0)
+        x_n = 1 + (x_{n-1} - u_{n-1} x_{n-1} - 1) exp(-h / tau_rec)
 
-    with ``x = 1`` and ``u`` = its initial value (default 0, so that ``u_1 = U``)
-    before the first spike.
+    where ``u_0`` is the initial value of ``u`` at t = 0 (default 0, so that
+    ``u_1 = U``), ``h`` for the first spike is its time, and nothing is released
+    before the first spike (``x_1 = 1``).
 
     Parameters
     ----------
@@ -191,12 +192,14 @@ def tsodyks_markram_release(spike_times: Any, U: float, tau_rec: float, tau_faci
     import numpy as np
     times = np.asarray(spike_times, dtype=float)
     out = np.empty(times.size)
-    u, x, last = float(u0), 1.0, None
+    # before the first spike: x = 1 (nothing released yet), u decays from u0 at t = 0
+    u, x, last, released = float(u0), 1.0, 0.0, 0.0
     for n, t in enumerate(times):      # a recursion: one step per spike of one train
-        h = np.inf if last is None else t - last
+        h = t - last
         facil = np.exp(-h / tau_facil) if tau_facil > 0 else 0.0
-        x = 1.0 + (x - u * x - 1.0) * np.exp(-h / tau_rec)
+        x = 1.0 + (x - released - 1.0) * np.exp(-h / tau_rec)
         u = U + u * (1.0 - U) * facil
-        out[n] = u * x
+        released = u * x
+        out[n] = released
         last = t
     return out

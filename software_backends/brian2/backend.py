@@ -78,8 +78,8 @@ class Brian2Backend:
         self._recording = [{var: _mask(cells, p.size) for var, cells in
                             p.recording.variables.items()} for p in network.populations]
         self._intervals = [float(p.recording.sampling_interval) for p in network.populations]
-        self._synapses = [{"weight": np.array(p.parameters["weight"], dtype=float),
-                           "delay": np.array(p.parameters["delay"], dtype=float)}
+        # every synapse parameter (plastic types have more than weight and delay)
+        self._synapses = [{k: np.array(v, dtype=float) for k, v in p.parameters.items()}
                           for p in network.projections]
         self._electrode_params = [dict(c.parameters) for c in network.current_sources]
         self._segment = 0

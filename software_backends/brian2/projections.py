@@ -22,13 +22,16 @@ import numpy as np
 
 from pynn_hw.errors import NoModelAvailableError, NonExistentParameterError, RoundingWarning
 from pynn_hw.network import Network, ProjectionSpec
+from pynn_hw.standardmodels import plasticity as stdp
 from pynn_hw.standardmodels import synapses as std
 
+from software_backends.brian2 import plasticity
 from software_backends.brian2.populations import BuildContext, BuiltPopulation, NeuronBuilder
 from software_backends.brian2.translation import SI
 
 #: Standard synapse types this backend builds.
-SYNAPSE_TYPES: tuple[type, ...] = (std.StaticSynapse,)
+SYNAPSE_TYPES: tuple[type, ...] = (std.StaticSynapse, std.TsodyksMarkramSynapse,
+                                   stdp.STDPMechanism)
 
 
 @dataclass
@@ -39,6 +42,7 @@ class _Part:
     members: np.ndarray          # positions of its connections in the projection
     weight_factor: float         # SI per PyNN weight unit
     delay_shift: int             # steps the queue is shorter than the delay
+    plastic: plasticity.PlasticModel | None = None
 
 
 @dataclass
@@ -49,6 +53,7 @@ class BuiltProjection:
     parts: list[_Part]
     size: int
     values: dict[str, np.ndarray]
+    spec: ProjectionSpec | None = None
 
 
 def check_synapse_type(spec: ProjectionSpec) -> None:
@@ -102,11 +107,9 @@ def connect(spec: ProjectionSpec, network: Network, populations: list[BuiltPopul
         parts.append(_make_part(spec, source, target, members,
                                 pre_global[members] - source.spec.offset,
                                 post_global[members] - target.spec.offset, ctx))
-    built = BuiltProjection(spec.label, parts, spec.size,
-                            {"weight": np.broadcast_to(values["weight"], (spec.size,))
-                             .astype(float),
-                             "delay": np.broadcast_to(values["delay"], (spec.size,))
-                             .astype(float)})
+    kept = {name: np.broadcast_to(values[name], (spec.size,)).astype(float)
+            for name in (values if spec.synapse_type.is_plastic else ("weight", "delay"))}
+    built = BuiltProjection(spec.label, parts, spec.size, kept, spec)
     write_all(built, ctx.dt)
     return built
 
@@ -116,24 +119,40 @@ def _make_part(spec: ProjectionSpec, source: BuiltPopulation, target: BuiltPopul
     table = target.builder.table          # checked by check() before building
     on_pre = table.receptors[spec.receptor_type]
     unit = {"uS": "siemens", "nA": "amp", "mV": "volt"}[table.weight_unit]
+    plastic = plasticity.plastic_model(spec, on_pre, unit) if spec.synapse_type.is_plastic \
+        else None
+    model = f"w_syn : {unit}" if plastic is None else plastic.model
+    pre_code = on_pre if plastic is None else plastic.on_pre
+    post_code = None if plastic is None else plastic.on_post
     synapses = ctx.brian.Synapses(
-        source.group, target.group, model=f"w_syn : {unit}", on_pre=on_pre, clock=ctx.clock,
-        codeobj_class=ctx.codeobj_class, namespace={}, name=ctx.name(f"prj{spec.index}"))
+        source.group, target.group, model=model, on_pre=pre_code, on_post=post_code,
+        clock=ctx.clock, codeobj_class=ctx.codeobj_class, namespace={},
+        name=ctx.name(f"prj{spec.index}"))
     if table.delta_synapses:
         synapses.pre.when = "before_thresholds"
+    if plastic is not None and "pre_plastic" in plastic.on_pre:
+        synapses.pre_plastic.order = -1     # update the weight before it is sent
     synapses.connect(i=np.asarray(i, dtype=np.int32), j=np.asarray(j, dtype=np.int32))
-    return _Part(synapses, members, SI[table.weight_unit], 1 if table.delta_synapses else 0)
+    return _Part(synapses, members, SI[table.weight_unit], 1 if table.delta_synapses else 0,
+                 plastic)
 
 
 def write_all(built: BuiltProjection, dt: float) -> None:
     """Write the current weights and delays into Brian."""
     for name in ("weight", "delay"):
         set_parameter(built, name, built.values[name], dt)
+    for part in built.parts:
+        if part.plastic is not None:
+            plasticity.write(part.synapses, built.spec, part.plastic, built.values,
+                             part.members, part.weight_factor)
 
 
 def get_parameter(built: BuiltProjection, name: str) -> np.ndarray:
-    """Current values of ``weight`` or ``delay`` read from Brian, in projection order."""
+    """Current values of ``weight`` or ``delay`` read from Brian, in projection order
+    (other parameters of plastic synapses: as last written)."""
     _check_name(built, name)
+    if name not in ("weight", "delay"):
+        return built.values[name].copy()
     out = np.empty(built.size)
     for part in built.parts:
         if name == "weight":
@@ -148,6 +167,14 @@ def set_parameter(built: BuiltProjection, name: str, values: np.ndarray, dt: flo
     """Write ``weight`` or ``delay`` (PyNN units, projection order) into Brian."""
     _check_name(built, name)
     values = np.broadcast_to(np.asarray(values, dtype=float), (built.size,)).copy()
+    if name not in ("weight", "delay"):
+        built.values[name] = values
+        for part in built.parts:
+            plasticity.write(part.synapses, built.spec, part.plastic, built.values,
+                             part.members, part.weight_factor, names=[name])
+        if name == "dendritic_delay_fraction":
+            set_parameter(built, "delay", built.values["delay"], dt)
+        return
     if name == "delay":
         steps = to_steps(values, dt, f"projection {built.label!r}")
         values = steps * dt
@@ -157,6 +184,8 @@ def set_parameter(built: BuiltProjection, name: str, values: np.ndarray, dt: flo
         else:
             queued = np.maximum(steps[part.members] - part.delay_shift, 0)
             part.synapses.delay_[:] = queued * dt / 1000.0
+            plasticity.plastic_delays(part.synapses, built.spec, built.values, part.members,
+                                      steps[part.members], dt)
     built.values[name] = values
 
 
@@ -166,5 +195,4 @@ def _dt(part: _Part) -> float:
 
 def _check_name(built: BuiltProjection, name: str) -> None:
     if name not in built.values:
-        raise NonExistentParameterError(name, f"projection {built.label!r} (static synapse)",
-                                        built.values)
+        raise NonExistentParameterError(name, f"projection {built.label!r}", built.values)

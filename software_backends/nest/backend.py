@@ -85,8 +85,8 @@ class NestBackend:
         self._recording = [{var: _mask(cells, p.size) for var, cells in
                             p.recording.variables.items()} for p in network.populations]
         self._intervals = [p.recording.sampling_interval for p in network.populations]
-        self._synapses = [{"weight": np.array(p.parameters["weight"], dtype=float),
-                           "delay": np.array(p.parameters["delay"], dtype=float)}
+        # every synapse parameter (plastic types have more than weight and delay)
+        self._synapses = [{k: np.array(v, dtype=float) for k, v in p.parameters.items()}
                           for p in network.projections]
         self._electrodes_params = [dict(c.parameters) for c in network.current_sources]
         self._segment = 0
@@ -112,8 +112,10 @@ class NestBackend:
             [np.arange(b.first_id, b.first_id + b.spec.size) for b in self.populations]
             or [np.zeros(0, np.int64)]).astype(np.int64)
         self._weight_scales()
+        tau_minus: dict[int, float] = {}     # set on post-synaptic nodes by STDP
         self.projections: list[BuiltProjection] = [
-            connect(spec, self._node_ids, self._scale_for(spec), self._synapses[i], grid)
+            connect(spec, self._node_ids, self._scale_for(spec), self._synapses[i], grid,
+                    tau_minus)
             for i, spec in enumerate(network.projections)]
         self.electrodes = [self._build_electrode(i) for i in range(len(network.current_sources))]
         self.spikes: list[SpikeBuffer | None] = []

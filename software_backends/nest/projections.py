@@ -11,7 +11,8 @@ synapse changes only when the backend changes it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import nest
 import numpy as np
@@ -20,6 +21,7 @@ from pynn_hw.errors import NonExistentParameterError, NoModelAvailableError
 from pynn_hw.network import ProjectionSpec
 from pynn_hw.standardmodels import synapses as std
 
+from software_backends.nest import plasticity
 from software_backends.nest.grid import Grid
 
 #: Standard synapse type -> NEST synapse model (a labelled one).
@@ -39,7 +41,12 @@ class BuiltProjection:
     scale
         NEST weight = PyNN weight * scale, per connection (unit factor and sign).
     values
-        ``weight`` and ``delay`` per connection, in PyNN units (delays on the grid).
+        ``weight`` and ``delay`` per connection, in PyNN units (delays on the grid);
+        for plastic synapses every parameter of the synapse type.
+    spec
+        The projection (plastic synapses: to translate changed parameters).
+    tau_minus
+        The kernel's tau_minus per post-synaptic node (shared by STDP projections).
     """
 
     name: str
@@ -49,6 +56,12 @@ class BuiltProjection:
     targets: np.ndarray
     scale: np.ndarray
     values: dict[str, np.ndarray]
+    spec: Any = None
+    tau_minus: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def plastic(self) -> bool:
+        return self.spec is not None and plasticity.is_plastic(self.spec)
 
     def connections(self) -> nest.SynapseCollection:
         """The projection's connections, in NEST's order."""
@@ -66,7 +79,8 @@ def nest_synapse_model(spec: ProjectionSpec) -> str:
 
 
 def connect(spec: ProjectionSpec, node_ids: np.ndarray, scale_of_cell: np.ndarray,
-            values: dict[str, np.ndarray], grid: Grid) -> BuiltProjection:
+            values: dict[str, np.ndarray], grid: Grid,
+            tau_minus: dict[int, float] | None = None) -> BuiltProjection:
     """Create the connections of one projection.
 
     Parameters
@@ -82,8 +96,11 @@ def connect(spec: ProjectionSpec, node_ids: np.ndarray, scale_of_cell: np.ndarra
         Current ``weight`` and ``delay`` of every connection (PyNN units).
     grid
         The time grid (delays are rounded to it).
+    tau_minus
+        tau_minus already given to post-synaptic nodes by STDP projections (updated).
     """
-    model = nest_synapse_model(spec)
+    tau_minus = {} if tau_minus is None else tau_minus
+    model = "" if plasticity.is_plastic(spec) else nest_synapse_model(spec)
     label = spec.index + 1        # label 0 would mean "unlabelled" to NEST
     sources = node_ids[spec.global_pre()]
     targets = node_ids[spec.global_post()]
@@ -91,6 +108,13 @@ def connect(spec: ProjectionSpec, node_ids: np.ndarray, scale_of_cell: np.ndarra
     weight = np.broadcast_to(values["weight"], (spec.size,)).astype(float)
     delay = grid.to_grid_ms(np.broadcast_to(values["delay"], (spec.size,)).astype(float),
                             f"projection {spec.label!r} delays")
+    if plasticity.is_plastic(spec):
+        model = plasticity.connect_plastic(spec, sources, targets, scale, values, delay,
+                                           label, tau_minus)
+        kept = {k: np.array(v, dtype=float) for k, v in values.items()}
+        kept.update(weight=weight, delay=delay)
+        return BuiltProjection(spec.label, model, label, sources, targets, scale, kept,
+                               spec, tau_minus)
     built = BuiltProjection(spec.label, model, label, sources, targets, scale,
                             {"weight": weight, "delay": delay})
     if spec.size:
@@ -133,6 +157,8 @@ def _order(built: BuiltProjection, grid: Grid) -> tuple[nest.SynapseCollection, 
 
 def get_parameter(built: BuiltProjection, name: str, grid: Grid) -> np.ndarray:
     """Current values of ``weight`` or ``delay`` read from NEST, in projection order."""
+    if built.plastic:
+        return plasticity.get_plastic(built, name, grid)
     _check_name(built, name)
     _, position, table = _order(built, grid)
     values = table[name][position].astype(float)
@@ -143,6 +169,9 @@ def get_parameter(built: BuiltProjection, name: str, grid: Grid) -> np.ndarray:
 
 def set_parameter(built: BuiltProjection, name: str, values: np.ndarray, grid: Grid) -> None:
     """Write ``weight`` or ``delay`` (PyNN units, projection order) into NEST."""
+    if built.plastic:
+        plasticity.set_plastic(built, built.spec, name, values, grid, built.tau_minus)
+        return
     _check_name(built, name)
     values = np.broadcast_to(np.asarray(values, dtype=float), built.sources.shape).copy()
     if name == "delay":
