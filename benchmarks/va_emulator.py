@@ -21,7 +21,7 @@ If the emulator side fails (e.g. the network does not map onto the board), its
 entry is ``{"error": message}`` and the ratios are null.
 
 The board is chosen through the ``PYNN_HW_BOARD`` environment variable, which the
-emulator backend reads when ``setup()`` names no board:
+emulator backend reads when ``setup()`` names no board (default: :data:`DEFAULT_BOARD`):
 
     --board NAME_OR_PATH       a shipped board or a board file
     --board torus:RxC          a generated R x C torus with board_4x4's figures
@@ -44,6 +44,12 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+#: The board the benchmark uses by default: 37 x 37 = 1369 chips (the network needs about
+#: 1330), links without delay (events cross the board within the cycle they leave a chip,
+#: so every connection has the board's 0.1 ms; with the shipped 2 cycles per hop the delays
+#: grow to several ms and the network, on NEST too, falls silent after its kick), 10^11
+#: events/s and 4096-event buffers per link, 8192 router entries per chip.
+DEFAULT_BOARD = "torus:37x37:1e11:8192:0:4096"
 
 
 def benchmark_script() -> Path:
@@ -120,7 +126,8 @@ def run_one(module: str, args: list[str], board: str | None) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--board", default=None, help="board for the emulator (see the module docstring)")
+    parser.add_argument("--board", default=DEFAULT_BOARD,
+                        help=f"board for the emulator (see the module docstring; default {DEFAULT_BOARD})")
     parser.add_argument("n_neurons", nargs="?", default="4000")
     parser.add_argument("t_stop", nargs="?", default="1000")
     opts = parser.parse_args()

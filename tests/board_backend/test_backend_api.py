@@ -170,3 +170,33 @@ def test_setup_bad_board_name_lists_shipped_boards():
     assert "no_such_board" in str(err.value) and "board_4x4" in str(err.value) \
         and "single_chip" in str(err.value)
     sim.setup()
+
+
+def test_record_v_after_the_first_run_moves_a_channel(emu):
+    cells, _, _ = _driven(emu, n=2, weight=0.01)
+    emu.run(10.0)
+    cells[1:2].record("v")
+    emu.run(10.0)
+    v = np.asarray(cells.get_data().segments[0].filter(name="v")[0])
+    assert v.shape == (201, 1)
+    # samples exist from the moment the channel was switched (end of cycle 101, 10.1 ms) on
+    assert np.isnan(v[:101, 0]).all() and np.isfinite(v[101:, 0]).all()
+    assert v[101:, 0].max() > -65.0            # the input moves the membrane
+
+
+def test_mismatch_option_emulates_the_chips_spread():
+    import pynn_hw.emulator as sim
+
+    def rest_potentials(mismatch):
+        sim.setup(mismatch=mismatch)
+        cells = sim.Population(4, sim.IF_cond_exp(**CELL))
+        cells.record("v")
+        sim.run(5.0)
+        v = np.asarray(cells.get_data().segments[0].filter(name="v")[0])[-1]
+        sim.end()
+        return v
+
+    nominal, spread = rest_potentials(False), rest_potentials(True)
+    np.testing.assert_allclose(nominal, -65.0, atol=1e-9)      # nominal chip: the code's value
+    # per-neuron and per-group offsets of 1 and 2 mV (sigma): the cells rest at different values
+    assert np.ptp(spread) > 0.05 and np.abs(spread + 65.0).max() < 12.0
