@@ -123,7 +123,7 @@ class NeuronBackend:
                 for point in built.points:
                     self._targets.append(point)
         return [connect(spec, self._targets, slot_of_cell, self._receptor_index(spec),
-                        {"weight": spec.parameters["weight"], "delay": spec.parameters["delay"]},
+                        dict(spec.parameters),
                         self.grid, self.rank, self.n_ranks)
                 for spec in network.projections]
 

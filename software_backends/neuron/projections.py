@@ -15,13 +15,15 @@ import numpy as np
 
 from pynn_hw.errors import NoModelAvailableError, NonExistentParameterError
 from pynn_hw.network import ProjectionSpec
+from pynn_hw.standardmodels import plasticity as stdp
 from pynn_hw.standardmodels import synapses as std
 
-from software_backends.neuron import bulk, parallel
+from software_backends.neuron import bulk, parallel, plasticity
 from software_backends.neuron.grid import Grid
 
 #: Standard synapse types the backend builds.
-SYNAPSE_TYPES: tuple[type, ...] = (std.StaticSynapse,)
+SYNAPSE_TYPES: tuple[type, ...] = (std.StaticSynapse, std.TsodyksMarkramSynapse,
+                                   stdp.STDPMechanism)
 
 
 @dataclass
@@ -55,7 +57,7 @@ def check_synapse_type(spec: ProjectionSpec) -> None:
 
 def connect(spec: ProjectionSpec, targets: Any, slot_of_cell: np.ndarray, receptor: int,
             values: dict[str, np.ndarray], grid: Grid, rank: int, n_ranks: int
-            ) -> BuiltProjection:
+            ) -> BuiltProjection | plasticity.BuiltPlastic:
     """Create the connections of ``spec`` whose target cell lives on this rank.
 
     Parameters
@@ -67,9 +69,13 @@ def connect(spec: ProjectionSpec, targets: Any, slot_of_cell: np.ndarray, recept
     receptor
         The receptor index carried in the NetCons' second weight.
     values
-        Current ``weight`` and ``delay`` of every connection (PyNN units).
+        Current ``weight`` and ``delay`` of every connection (PyNN units); for
+        plastic synapses every parameter.
     """
     check_synapse_type(spec)
+    if spec.synapse_type.is_plastic:
+        return plasticity.connect_plastic(spec, targets, slot_of_cell, receptor, values,
+                                          grid, rank, n_ranks)
     post = spec.global_post()
     local = np.flatnonzero(post % n_ranks == rank)
     weight = np.broadcast_to(values["weight"], (spec.size,))[local]
@@ -88,6 +94,8 @@ def _check_name(built: BuiltProjection, name: str) -> None:
 def get_parameter(built: BuiltProjection, name: str) -> np.ndarray:
     """Current ``weight`` or ``delay`` of every connection, in projection order,
     gathered from all ranks."""
+    if isinstance(built, plasticity.BuiltPlastic):
+        return plasticity.get_plastic(built, name)
     _check_name(built, name)
     read = bulk.get_weights if name == "weight" else bulk.get_delays
     pieces = parallel.allgather((built.local, read(built.netcons)))
@@ -99,6 +107,9 @@ def get_parameter(built: BuiltProjection, name: str) -> np.ndarray:
 
 def set_parameter(built: BuiltProjection, name: str, values: np.ndarray, grid: Grid) -> None:
     """Write ``weight`` or ``delay`` (PyNN units, projection order, all connections)."""
+    if isinstance(built, plasticity.BuiltPlastic):
+        plasticity.set_plastic(built, name, values, grid)
+        return
     _check_name(built, name)
     values = np.broadcast_to(np.asarray(values, dtype=float), (built.size,))[built.local]
     if name == "weight":
