@@ -200,3 +200,27 @@ def test_mismatch_option_emulates_the_chips_spread():
     np.testing.assert_allclose(nominal, -65.0, atol=1e-9)      # nominal chip: the code's value
     # per-neuron and per-group offsets of 1 and 2 mV (sigma): the cells rest at different values
     assert np.ptp(spread) > 0.05 and np.abs(spread + 65.0).max() < 12.0
+
+
+def test_synapse_loss_raises_with_report_unless_allowed():
+    import pynn_hw.emulator as sim
+    from pynn_hw.errors import MappingError
+
+    def build():
+        src = sim.Population(1, sim.SpikeSourceArray(spike_times=[1.0]))
+        cells = sim.Population(2, sim.IF_cond_exp(**CELL))
+        # one source row, one strength: 1e-5 uS is far below one LSB of the strength 0.03 needs
+        sim.Projection(src, cells, sim.AllToAllConnector(),
+                       sim.StaticSynapse(weight=np.array([[0.03, 1e-5]]), delay=0.1))
+
+    sim.setup()
+    build()
+    with pytest.raises(MappingError) as err:
+        sim.run(1.0)
+    assert err.value.report.synapses_lost_total == 1 and err.value.report.synapses_requested == 2
+    sim.setup(allow_synapse_loss=0.5)
+    build()
+    with pytest.warns(UserWarning, match="cannot be realised"):
+        sim.run(1.0)
+    assert sim.session.backend.report.synapses_realised == 1
+    sim.end()
