@@ -290,7 +290,7 @@ class BoardBackend:
     # -- parameters, state, synapses --------------------------------------------------------
     def set_parameters(self, population: int, cells: np.ndarray, name: str, values: np.ndarray) -> None:
         pop = self.network.populations[population]
-        full = expand(np.asarray(self.params[population][name]), pop.size).copy()
+        full = _expand_any(self.params[population][name], pop.size)
         if full.dtype != np.asarray(values).dtype and full.dtype != object:
             full = full.astype(np.result_type(full, np.asarray(values)))
         full[np.asarray(cells, np.int64)] = values
@@ -331,6 +331,16 @@ class BoardBackend:
                    "dropped_by_cause": dict(self.dropped_by_cause)}
         log.info("board backend timings: %s", timings, extra={"timings": timings})
         self.driver.close()
+
+
+def _expand_any(values, n: int) -> np.ndarray:
+    """A per-cell copy of a parameter (also for 0-d object arrays holding a Sequence)."""
+    a = np.asarray(values)
+    if a.ndim:
+        return a.copy()
+    out = np.empty(n, dtype=a.dtype)
+    out.fill(a.item())
+    return out
 
 
 def _mask(cells, size: int) -> np.ndarray:

@@ -224,3 +224,16 @@ def test_synapse_loss_raises_with_report_unless_allowed():
         sim.run(1.0)
     assert sim.session.backend.report.synapses_realised == 1
     sim.end()
+
+
+def test_spike_source_changes_act_from_the_next_run(emu):
+    cells, src, _ = _driven(emu, n=2)
+    src.record("spikes")
+    emu.run(20.0)
+    src.set(spike_times=emu.Sequence([25.0, 30.0]))
+    emu.run(20.0)
+    trains = _times(src)
+    # before the change: the regular drive (5, 9, 13, 17 ms); after it: only 25 and 30 ms
+    for t in trains:
+        np.testing.assert_allclose(t, [5.0, 9.0, 13.0, 17.0, 25.0, 30.0])
+    assert all(np.any((t > 25.0) & (t < 27.0)) for t in _times(cells))   # and they drive the cells
