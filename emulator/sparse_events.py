@@ -1,0 +1,138 @@
+"""How :class:`emulator.sparse_board.SparseBoard` moves events: spikes to feedback rows,
+routes over links and input ports, with the rules and the order of work of
+:class:`emulator.Board` (``Board._emit`` and ``Board._advance_links``)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from firmware_io.constants import NEURONS_PER_CHIP, TICKS_PER_CYCLE
+
+from .network_fabric import OUTPUT_LATENCY_TICKS
+
+
+class SparseEventNetwork:
+    """Event movement of SparseBoard (a mix-in: the board holds the queues, tables and buckets)."""
+
+    def _emit(self, fired: np.ndarray, ticks: np.ndarray, cycle: int) -> None:
+        """Feedback and routed events of this cycle's spikes (``fired``: live indices)."""
+        live = self._live
+        targets = live.out_rows[fired]
+        width = targets.shape[1]
+        mask = (targets >= 0).ravel()
+        rows = targets.ravel()[mask]
+        if rows.size == 0:
+            return
+        t = np.repeat(ticks + OUTPUT_LATENCY_TICKS, width)[mask]
+        if not self._has_routes:
+            self._row_queue.setdefault(cycle + 1, []).append((rows, t))
+            return
+        kind = live.out_kind[fired].ravel()[mask]         # -2 feedback, -1 route inside a chip, >= 0 dst chip
+        feedback = kind == -2
+        if feedback.any():
+            self._row_queue.setdefault(cycle + 1, []).append((rows[feedback], t[feedback]))
+        local = kind == -1
+        if local.any():
+            self._port_queue.setdefault(cycle + 1, []).append((rows[local], t[local]))
+        far = kind >= 0
+        if far.any():
+            src_chip = np.repeat(live.global_ids[fired] // NEURONS_PER_CHIP, width)[mask][far]
+            entry = (src_chip, kind[far], t[far], rows[far])
+            if self._paths is not None:     # instant links: the path of each event, found once here
+                key = src_chip * self.n_chips + entry[1]
+                entry += (np.searchsorted(self._paths[0], key),)
+            self._link_queue.setdefault(cycle + 1, []).append(entry)
+
+    def _advance_links(self, cycle: int) -> None:
+        """Events entering a link in ``cycle`` compete for it and move on (as :meth:`Board._advance_links`)."""
+        parts = self._link_queue.pop(cycle)
+        if self._link_delay_cycles:
+            self._advance_uniform(cycle, parts)
+            return
+        if self._paths is not None:
+            if self._advance_instant(cycle, parts):
+                return
+            parts = [p[:4] for p in parts]
+        delays = self._fab.link_delay_ticks
+        link_to = self._fab.link_ends[:, 1]
+        while parts:
+            if len(parts) == 1:
+                cur, dst, t, row = parts[0]
+            else:
+                cur, dst, t, row = (np.concatenate(x) for x in zip(*parts))
+            parts = []
+            link = self._next_link[cur, dst].astype(np.int64)
+            ok = self._link_buckets.admit(link, cycle, t)
+            if ok is not None:
+                cur, dst, t, row, link = cur[ok], dst[ok], t[ok], row[ok], link[ok]
+            cur = link_to[link]
+            if self._link_delay_cycles is not None:
+                t = t + self._link_delay_cycles * TICKS_PER_CYCLE
+                arrive = None
+            else:
+                t = t + delays[link]
+                arrive = t // TICKS_PER_CYCLE
+            done = cur == dst
+            n_done = int(np.count_nonzero(done))
+            if n_done == done.size:
+                groups = [(None, row, t, None, None)]
+            elif n_done == 0:
+                groups = [("link", row, t, cur, dst)]
+            else:
+                more = ~done
+                groups = [(None, row[done], t[done], None, None), ("link", row[more], t[more], cur[more], dst[more])]
+            for target, g_row, g_t, g_cur, g_dst in groups:
+                g_arrive = (g_t // TICKS_PER_CYCLE) if arrive is not None else None
+                cycles = [cycle + self._link_delay_cycles] if g_arrive is None else np.unique(g_arrive).tolist()
+                for c in cycles:
+                    sel = slice(None) if g_arrive is None or len(cycles) == 1 else g_arrive == c
+                    if target is None:
+                        self._port_queue.setdefault(c, []).append((g_row[sel], g_t[sel]))
+                    elif c == cycle:
+                        parts.append((g_cur[sel], g_dst[sel], g_t[sel], g_row[sel]))
+                    else:
+                        self._link_queue.setdefault(c, []).append((g_cur[sel], g_dst[sel], g_t[sel], g_row[sel]))
+
+    def _advance_instant(self, cycle: int, parts: list) -> bool:
+        """Boards whose links have no delay: if no link can run out of tokens in this cycle,
+        every event crosses its whole path now (as hop-by-hop admission would let it);
+        return False, changing nothing, otherwise."""
+        if len(parts) == 1:
+            _, _, t, row, pos = parts[0]
+        else:
+            _, _, t, row, pos = (np.concatenate(x) for x in zip(*parts))
+        _, ptr, links = self._paths
+        start = ptr[pos]
+        count = ptr[pos + 1] - start
+        first = np.repeat(start - np.cumsum(count) + count, count)
+        if not self._link_buckets.try_steady(links[first + np.arange(first.size)], cycle):
+            return False
+        order = np.argsort(count, kind="stable")           # arrivals in the order of their hop counts
+        self._port_queue.setdefault(cycle, []).append((row[order], t[order]))
+        return True
+
+    def _advance_uniform(self, cycle: int, parts: list) -> None:
+        """:meth:`_advance_links` for boards whose links all delay by the same whole cycles (>= 1):
+        every event of the batch moves one hop and waits for the same later cycle."""
+        if len(parts) == 1:
+            cur, dst, t, row = parts[0]
+        else:
+            cur, dst, t, row = (np.concatenate(x) for x in zip(*parts))
+        link = self._next_flat[cur * self.n_chips + dst]
+        ok = self._link_buckets.admit(link, cycle, t)
+        if ok is not None:
+            dst, t, row, link = dst[ok], t[ok], row[ok], link[ok]
+        cur = self._link_to[link]
+        t = t + self._link_delay_cycles * TICKS_PER_CYCLE
+        later = cycle + self._link_delay_cycles
+        done = cur == dst
+        n_done = int(np.count_nonzero(done))
+        if n_done == done.size:
+            self._port_queue.setdefault(later, []).append((row, t))
+        elif n_done == 0:
+            self._link_queue.setdefault(later, []).append((cur, dst, t, row))
+        else:
+            more = ~done
+            self._port_queue.setdefault(later, []).append((row[done], t[done]))
+            self._link_queue.setdefault(later, []).append((cur[more], dst[more], t[more], row[more]))
+
