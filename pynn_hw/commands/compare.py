@@ -61,7 +61,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--tolerance", action="append", metavar="NAME=VALUE",
                         help=f"change a tolerance; names, kinds and defaults: {names}")
     parser.add_argument("--board", default=None,
-                        help="board of the emulator: a shipped board, a board file, or torus:RxC[:LINK[:ROUTER]] "
+                        help="board of the emulator: a shipped board, a board file, or "
+                             "torus:RxC[:LINK[:ROUTER[:DELAY[:BUFFER]]]] "
                              "(default: PYNN_HW_BOARD or the emulator's default)")
     parser.add_argument("--timeout", type=float, default=None, metavar="S",
                         help="seconds a backend may run before it is stopped and reported as failed")

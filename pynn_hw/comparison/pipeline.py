@@ -140,7 +140,7 @@ def compare(script: str | Path, backends: Sequence[str], output: str | Path, *,
         How the metrics are computed.
     board
         Board for the emulator backend, passed as ``PYNN_HW_BOARD``: a shipped board
-        name, a board file, or ``torus:RxC[:LINK[:ROUTER]]`` (see
+        name, a board file, or ``torus:RxC[:LINK[:ROUTER[:DELAY[:BUFFER]]]]`` (see
         :mod:`pynn_hw.comparison.boards`). None: the emulator's default.
     timeout
         Seconds a backend may run before it is stopped and reported as failed.

@@ -334,7 +334,8 @@ def comparison_plot(segments: Sequence[Any], labels: Sequence[str], title: str =
             for column in np.argsort(channels, kind="stable"):
                 trace = signal[:, column:column + 1]
                 trace.array_annotate(channel_index=np.asarray([channels[column]]))
-                traces.setdefault((signal.name, int(channels[column])), []).append((k, trace))
+                units = signal.units.dimensionality.string
+                traces.setdefault((f"{signal.name} ({units})", int(channels[column])), []).append((k, trace))
     panels = []
     for (name, channel), entries in traces.items():
         # one legend, above the first panel, naming the segments

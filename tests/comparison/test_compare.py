@@ -122,3 +122,15 @@ def test_bad_requests_are_refused_with_what_is_valid(tmp_path):
         compare(tmp_path / "none.py", ["nest"], tmp_path)
     with pytest.raises(SystemExit):
         cli.main(["compare", str(SCRIPTS / "small_net.py"), "--tolerance", "speed=2"])
+
+
+def test_failed_reference_leaves_every_metric_unjudged_and_the_command_fails(tmp_path):
+    code = cli.main(["compare", str(SCRIPTS / "small_net.py"), "--backend", "nest", "--backend", "emulator",
+                     "--output", str(tmp_path), "--no-figures", "--", "--fail-on", "nest"])
+    assert code == 1
+    report = json.loads((tmp_path / "report.json").read_text())
+    emulator = report["populations"]["exc"]["emulator"]
+    assert emulator["metrics"]["n_spikes"] > 0
+    assert {v["status"] for v in emulator["verdicts"].values()} == {"n/a"}
+    assert emulator["verdicts"]["rate"]["reason"] == "no reference data"
+    assert not list(tmp_path.glob("figures/*.png"))

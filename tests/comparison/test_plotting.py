@@ -72,7 +72,7 @@ def test_comparison_plot_has_a_panel_per_variable_and_cell_plus_rasters():
     axes = fig.fig.axes
     assert len(axes) == 2 + 2                      # v of cells 1 and 3; one raster per segment
     assert [line.get_label() for line in axes[0].lines] == ["nest", "brian2"]
-    assert axes[0].get_ylabel() == "v, cell 1"
+    assert axes[0].get_ylabel() == "v (mV), cell 1"
     fig.close()
     with pytest.raises(ValueError, match="2 segments but 1 labels"):
         comparison_plot([segment(), segment()], ["a"])
