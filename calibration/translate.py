@@ -20,6 +20,7 @@ from firmware_io import ChipConfig
 from firmware_io.constants import (NEURONS_PER_CHIP, PARAM_GROUPS_PER_CHIP, ROW_SOURCE, SIGN, WEIGHT_MAX)
 from firmware_io.units import code_to_strength, code_to_tau_m, code_to_tau_refrac, code_to_voltage
 
+from .errors import CalibrationFileError
 from .parameters import VOLTAGES
 from .store import NominalCalibrationWarning
 from .table import CalibrationTable
@@ -57,7 +58,6 @@ def calibrate_config(config: ChipConfig, table: CalibrationTable | None, *,
                       NominalCalibrationWarning, stacklevel=2)
         return out
     if table.serial != config.serial:
-        from .errors import CalibrationFileError
         raise CalibrationFileError(f"calibration table of chip 0x{table.serial:08X} cannot translate the codes "
                                    f"of chip 0x{config.serial:08X}")
     used = np.flatnonzero(config.g_leak > 0)
@@ -97,6 +97,10 @@ def calibrate_configs(configs: Sequence[ChipConfig], tables: Sequence[Calibratio
     """:func:`calibrate_config` for every chip of a board (tables in chip order)."""
     if len(configs) != len(tables):
         raise ValueError(f"{len(configs)} configurations but {len(tables)} calibration tables")
+    missing = [c.serial for c, t in zip(configs, tables) if t is None]
+    if missing:
+        warnings.warn(f"{len(missing)} of {len(configs)} chips have no calibration table (first: "
+                      f"0x{missing[0]:08X}): their nominal codes are used", NominalCalibrationWarning, stacklevel=2)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", NominalCalibrationWarning)  # load_board_tables warned once already
+        warnings.simplefilter("ignore", NominalCalibrationWarning)  # said once above
         return [calibrate_config(c, t, neuron_weights=neuron_weights) for c, t in zip(configs, tables)]

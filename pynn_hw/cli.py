@@ -129,9 +129,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--output", default=DEFAULT_OUTPUT, metavar="DIR",
                      help=f"folder for the recorded data and raster plots (default: {DEFAULT_OUTPUT})")
     run.set_defaults(handler=_run)
-    from pynn_hw.commands import board, compare
+    from pynn_hw.commands import board, calibrate, compare
     compare.register(commands)
     board.register(commands)
+    calibrate.register(commands)
     return parser
 
 
