@@ -91,10 +91,11 @@ _CACHE_LIMIT = 1 << 16
 
 def _map(fn, values: np.ndarray, key: tuple | None = None) -> np.ndarray:
     # each distinct value is converted once (and, with a key, once per process): same integers, less time
-    arr = np.asarray(values, dtype=np.float64)
-    uniq, inverse = np.unique(arr.ravel(), return_inverse=True)
+    arr = np.asarray(values, dtype=np.float64).ravel()
+    uniq = np.array(sorted(set(arr.tolist())), dtype=np.float64)
+    inverse = np.searchsorted(uniq, arr)
     if key is None:
-        flat = [fn(_dec(v)) for v in uniq]
+        flat = [fn(_dec(v)) for v in uniq.tolist()]
     else:
         cache = _CACHE.setdefault(key, {})
         if len(cache) > _CACHE_LIMIT:

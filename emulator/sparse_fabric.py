@@ -202,15 +202,17 @@ def path_table(fab: Fabric, routes: np.ndarray, next_link: np.ndarray) -> tuple[
     src, dst = routes["src_chip"].astype(np.int64), routes["dst_chip"].astype(np.int64)
     keys = np.unique((src * c + dst)[src != dst])
     cur, dst = keys // c, keys % c
-    hops: list[np.ndarray] = []
+    columns: list[np.ndarray] = []                      # hop h of every key's path (-1: shorter path)
     alive = np.arange(keys.size)
     while alive.size:
-        link = next_link[cur[alive], dst[alive]].astype(np.int64)
-        hops.append(np.stack([alive, link]))
+        link = next_link[cur[alive], dst[alive]]
+        col = np.full(keys.size, -1, dtype=np.int32)
+        col[alive] = link
+        columns.append(col)
         cur[alive] = fab.link_ends[link, 1]
         alive = alive[cur[alive] != dst[alive]]
-    pairs = np.concatenate(hops, axis=1) if hops else np.zeros((2, 0), np.int64)
-    order = np.argsort(pairs[0], kind="stable")          # by key, hops in order
-    links = pairs[1][order]
-    ptr = np.searchsorted(pairs[0][order], np.arange(keys.size + 1))
+    table = np.stack(columns, axis=1) if columns else np.zeros((keys.size, 0), np.int32)
+    on = table >= 0
+    links = table[on].astype(np.int64)                  # row-major: by key, hops in order
+    ptr = np.concatenate([[0], np.cumsum(on.sum(axis=1))])
     return keys, ptr.astype(np.int64), links
