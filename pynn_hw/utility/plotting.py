@@ -129,6 +129,7 @@ def plot_signals(axes: Any, signal: Any, label_prefix: str | None = None, y_offs
         else:
             label = name
         axes.plot(times, values[:, column] + column * y_offset, label=label, **line_options)
+    axes.margins(x=0)          # the time axis spans the recording, like a raster's
 
 
 def plot_spiketrains(axes: Any, trains: Any, label: str | None = None, **marker_options: Any) -> None:
@@ -194,7 +195,8 @@ class Panel:
         ``xticks``/``yticks`` (show tick labels; default False, as in PyNN),
         ``xlabel``, ``ylabel`` (``'auto'``: the signal's name and units), ``xlim``,
         ``ylim``, ``xscale``, ``yscale``, ``title``, ``legend`` (default True when
-        items are labelled; a dict: arguments of matplotlib's ``legend``),
+        items are labelled or a signal has at most 10 cells; a dict: arguments of
+        matplotlib's ``legend``),
         ``y_offset`` (shift between signal channels); any
         other option is passed to the matplotlib call of every item.
     """
@@ -248,7 +250,10 @@ class Panel:
             axes.set_xlim(opts["xlim"])
         if "ylim" in opts:
             axes.set_ylim(opts["ylim"])
-        labelled = any(lab for lab, d in zip(self.data_labels, self.data) if not _is_spiketrain_list(d))
+        import neo
+        # a legend by default for labelled items and for signals of a few cells
+        labelled = any((lab and not _is_spiketrain_list(d)) or (isinstance(d, neo.AnalogSignal) and d.shape[1] <= 10)
+                       for lab, d in zip(self.data_labels, self.data))
         legend = opts.get("legend", labelled)
         if legend and axes.get_legend_handles_labels()[0]:
             axes.legend(**({"loc": "best", "frameon": False} if legend is True else dict(legend)))

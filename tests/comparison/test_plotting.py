@@ -48,6 +48,8 @@ def test_figure_of_every_kind_of_panel_saves_a_png(tmp_path):
     assert signal_axes.get_ylabel() == "v (mV)"
     # lines sorted by channel: cell 1 first, then cell 3
     assert [line.get_label() for line in signal_axes.lines] == ["cell 1", "cell 3"]
+    assert signal_axes.get_xlim() == pytest.approx((0.0, 99.9))     # no margin: aligned with rasters
+    assert signal_axes.get_legend() is not None                     # few cells: legend by default
     ys = raster_axes.lines[0].get_ydata()
     assert sorted(set(ys)) == [0, 1, 2, 3] and len(ys) == 8
     assert [t.get_text() for t in hist_axes.get_legend().get_texts()] == ["a", "b"]
