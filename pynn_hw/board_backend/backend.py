@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from firmware_io.constants import CYCLE_BIO_MS, READOUT_CHANNELS_PER_CHIP, TICK_BIO_MS
+from firmware_io.constants import CYCLE_BIO_MS, NEURONS_PER_CHIP, READOUT_CHANNELS_PER_CHIP, TICK_BIO_MS
 from pynn_hw.backend import SignalData, SpikeData
 from pynn_hw.errors import InvalidParameterValueError, RecordingError
 from pynn_hw.network import Network, expand
@@ -117,9 +117,9 @@ class BoardBackend:
             print(mapped.report)
         place = mapped.placement
         n_chips = self.board.n_chips
-        table = np.full(n_chips * 384, -1, np.int64)
+        table = np.full(n_chips * NEURONS_PER_CHIP, -1, np.int64)
         on = np.flatnonzero(place.chip >= 0)
-        table[place.chip[on].astype(np.int64) * 384 + place.neuron[on]] = on
+        table[place.chip[on].astype(np.int64) * NEURONS_PER_CHIP + place.neuron[on]] = on
         self._global_of_address = table
         self._offsets = np.array([p.offset for p in self.network.populations] + [self.network.n_cells])
         self._weight_scale = np.ones(self.network.n_cells)
@@ -208,7 +208,8 @@ class BoardBackend:
     def _collect(self, result) -> None:
         ev = result.output_events
         if ev.size:
-            glob = self._global_of_address[ev["chip"].astype(np.int64) * 384 + ev["addr"].astype(np.int64)]
+            address = ev["chip"].astype(np.int64) * NEURONS_PER_CHIP + ev["addr"].astype(np.int64)
+            glob = self._global_of_address[address]
             times = ev["t"].astype(np.int64) * TICK_BIO_MS
             ok = glob >= 0
             glob, times = glob[ok], times[ok]
