@@ -72,7 +72,7 @@ def _stdp(spec: ProjectionSpec, values: dict[str, np.ndarray], scale: np.ndarray
     full = {name: expand(np.asarray(v, dtype=float), n) for name, v in values.items()}
     if np.any(full["w_min"] != 0):
         raise NoModelAvailableError(f"{where}: NEST's stdp_synapse has a lower weight bound "
-                                    f"of 0; w_min={full['w_min'][full['w_min'] != 0][0]!r} "
+                                    f"of 0; w_min={float(full['w_min'][full['w_min'] != 0][0])!r} "
                                     "is not available")
     if np.any(full["dendritic_delay_fraction"] != 1):
         raise NoModelAvailableError(f"{where}: NEST's stdp_synapse has a purely dendritic "
