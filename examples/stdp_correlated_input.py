@@ -59,7 +59,7 @@ def run(sim: Any, duration: float = 5000.0, seed: int = 7) -> dict[str, Any]:
     outputs.record("spikes")
     stdp = sim.STDPMechanism(
         timing_dependence=sim.SpikePairRule(tau_plus=20.0, tau_minus=20.0,
-                                            A_plus=0.01, A_minus=0.0105),
+                                            A_plus=0.02, A_minus=0.021),
         weight_dependence=sim.AdditiveWeightDependence(w_min=0.0, w_max=W_MAX),
         weight=sim.RandomDistribution("uniform", W_INIT, rng=sim.NumpyRNG(seed=seed)),
         delay=1.0)
