@@ -32,9 +32,9 @@ from .probes import crossing_times, events, interval_cycles, refractory_ticks
 ROWS_PER_RUN = 16
 NEURONS_PER_ROW = NEURONS_PER_BLOCK // ROWS_PER_RUN
 EVENT_PERIOD_TICKS = 400          # 1.25 ms: 32 rows x 800 Hz = 25,600 events/s per chip, under the 30,000 limit
-WEIGHT_ROW_TAU_CODE = 40          # 2 ms nominal
-WEIGHT_WARMUP_MS = 12.0
-WEIGHT_CYCLES = 700
+WEIGHT_ROW_TAU_CODE = 100         # 5 ms nominal: the usual tau_syn_E, so that the charge per event is referred to it
+WEIGHT_WARMUP_MS = 25.0           # > 5 decay times of the slowest row: the mean conductance is steady
+WEIGHT_CYCLES = 850
 
 
 def tau_m_of(result, log_ratio: np.ndarray) -> np.ndarray:
@@ -157,7 +157,7 @@ def measure_weights(board: "Session", base: list, sign: int, points: list[tuple[
 
 def separate(row: np.ndarray, nrn: np.ndarray, value: np.ndarray, n_rows: int, n_neurons: int,
              iterations: int = 40) -> tuple[np.ndarray, np.ndarray]:
-    """Fit ``log value = a[row] + b[neuron]`` (b centred per block) by alternating means."""
+    """Fit ``log value = a[row] + b[neuron]`` by alternating means; ``exp(b)`` has mean 1 in each block."""
     ok = np.isfinite(value) & (value > 0)
     row, nrn, y = row[ok], nrn[ok], np.log(value[ok])
     n_r = np.bincount(row, minlength=n_rows)
@@ -173,6 +173,11 @@ def separate(row: np.ndarray, nrn: np.ndarray, value: np.ndarray, n_rows: int, n
         centre = np.bincount(blocks[seen], b[seen], blocks.max() + 1) / np.maximum(
             np.bincount(blocks[seen], minlength=blocks.max() + 1), 1)
         b = np.where(seen, b - centre[blocks], 0.0)
+    # a row acts on all neurons of its block: refer it to their arithmetic mean efficacy
+    shift = np.log(np.bincount(blocks[seen], np.exp(b[seen]), blocks.max() + 1)
+                   / np.maximum(np.bincount(blocks[seen], minlength=blocks.max() + 1), 1))
+    b = np.where(seen, b - shift[blocks], 0.0)
+    a = a + shift[np.arange(n_rows) // ROWS_PER_BLOCK]
     with np.errstate(invalid="ignore"):
         return np.where(n_r > 0, np.exp(a), np.nan), np.where(n_n > 0, np.exp(b), np.nan)
 
