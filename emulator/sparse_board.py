@@ -25,12 +25,14 @@ wire formats (64 chips) does not apply: this board is driven in-process.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 from collections.abc import Sequence
 from typing import ClassVar
 
 import numpy as np
 
-from firmware_io.chip_config import ChipConfig
+from firmware_io.chip_config import ARRAY_FIELDS, SCALAR_FIELDS, ChipConfig
 from firmware_io.constants import (
     NEURONS_PER_CHIP,
     NO_READOUT,
@@ -108,7 +110,8 @@ class SparseBoard(SparseEventNetwork):
         self._fab = Fabric.from_arg(self._fabric_arg, c)
         self._fab.check_serials(configs)
         self.configs = configs
-        self._coeff_parts = [_chip_part(cfg, chip, self.ideal) for chip, cfg in enumerate(configs)]
+        same: dict[bytes, ChipPart] = {}
+        self._coeff_parts = [_chip_part(cfg, chip, self.ideal, same) for chip, cfg in enumerate(configs)]
         self._build_rows()
         check_routes(routes, c, self._source)
         self.routes = routes.copy()
@@ -443,9 +446,24 @@ class _StpState:
         self.stp = stp
 
 
-def _chip_part(cfg: ChipConfig, chip: int, ideal: bool):
-    """The integer constants of one chip, keeping the synapses as a sparse list."""
-    return ChipPart.from_coefficients(chip_coefficients(cfg, ideal=ideal), chip)
+def _chip_part(cfg: ChipConfig, chip: int, ideal: bool, same: dict | None = None) -> ChipPart:
+    """The integer constants of one chip, keeping the synapses as a sparse list.
+
+    On ideal chips the constants depend on the codes only (not on the serial), so
+    chips with identical codes (e.g. the unused chips of a large board) share them
+    through ``same`` (digest of the codes -> part).
+    """
+    if not ideal or same is None:
+        return ChipPart.from_coefficients(chip_coefficients(cfg, ideal=ideal), chip)
+    digest = hashlib.blake2b(digest_size=16)
+    for name in (*ARRAY_FIELDS, *SCALAR_FIELDS):
+        if name != "serial":
+            digest.update(np.ascontiguousarray(getattr(cfg, name)).tobytes())
+            digest.update(name.encode())
+    key = digest.digest()
+    if key not in same:
+        same[key] = ChipPart.from_coefficients(chip_coefficients(cfg, ideal=True), chip)
+    return dataclasses.replace(same[key], chip=chip)
 
 
 __all__ = ["SparseBoard"]

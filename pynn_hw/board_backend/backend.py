@@ -22,7 +22,7 @@ from pynn_hw.errors import InvalidParameterValueError, RecordingError
 from pynn_hw.network import Network, expand
 
 from . import inputs as inputs_mod
-from .calibration import calibrated_configs
+from .calibration import calibrated_configs, with_readout
 from .drivers import BoardDriver, EmulatorDriver
 from .options import BoardOptions
 from .readout import ANALOG_VARIABLES, assign_channels, readout_codes, to_units
@@ -102,10 +102,7 @@ class BoardBackend:
     def _reload(self, mapped) -> None:
         """Load the board with the mapping's (calibrated) codes; time 0."""
         t0 = time.perf_counter()
-        self.configs = calibrated_configs(mapped.configs)
-        codes = self._readout_codes()
-        for chip, cfg in enumerate(self.configs):
-            cfg.readout = codes[chip].astype(cfg.readout.dtype)
+        self.configs = with_readout(calibrated_configs(mapped.configs), self._readout_codes())
         self.driver.load(self.configs, mapped.routes)
         self.timings["load_s"] += time.perf_counter() - t0
         self._start_segment()
@@ -283,8 +280,7 @@ class BoardBackend:
             self._analog = before
             raise
         self.driver.set_readout(codes)
-        for chip in range(len(self.configs)):
-            self.configs[chip].readout = codes[chip].astype(self.configs[chip].readout.dtype)
+        self.configs = with_readout(self.configs, codes)
         if cells.size and variable not in self.signals[population]:
             self._signal_store(population, variable)
 

@@ -15,5 +15,20 @@ from firmware_io import ChipConfig
 
 
 def calibrated_configs(configs: Sequence[ChipConfig]) -> list[ChipConfig]:
-    """Per-chip codes to load: today the nominal codes, unchanged (copied)."""
-    return [cfg.copy() for cfg in configs]
+    """Per-chip codes to load: today the nominal codes, unchanged.
+
+    The given configurations are not modified; a chip whose codes are unchanged
+    keeps its configuration object (copy it before changing it).
+    """
+    return list(configs)
+
+
+def with_readout(configs: Sequence[ChipConfig], codes) -> list[ChipConfig]:
+    """The configurations with the read-out selectors ``codes`` (chips, 4); only changed chips are copied."""
+    out = list(configs)
+    for chip, cfg in enumerate(out):
+        if (cfg.readout != codes[chip]).any():
+            cfg = cfg.copy()
+            cfg.readout = codes[chip].astype(cfg.readout.dtype)
+            out[chip] = cfg
+    return out

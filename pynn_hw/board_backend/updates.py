@@ -18,7 +18,7 @@ from firmware_io import ARRAY_FIELDS, SCALAR_FIELDS, ChipConfig
 from pynn_hw.errors import InvalidParameterValueError
 from pynn_hw.network import Network
 
-from .calibration import calibrated_configs
+from .calibration import calibrated_configs, with_readout
 
 if TYPE_CHECKING:  # pragma: no cover
     from .backend import BoardBackend
@@ -73,9 +73,9 @@ def apply_changes(backend: "BoardBackend", network: Network, what: str) -> None:
         backend._reload(mapped)
         return
     backend._set_mapping(mapped)
-    new = calibrated_configs(mapped.configs)
+    readout = np.stack([cfg.readout for cfg in backend.configs])
+    new = with_readout(calibrated_configs(mapped.configs), readout)
     for chip, cfg in enumerate(new):
-        cfg.readout = backend.configs[chip].readout.copy()
         if configs_differ(cfg, backend.configs[chip]):
             backend.driver.reconfigure(chip, cfg)
             backend.configs[chip] = cfg
