@@ -222,7 +222,10 @@ class Projection(DeprecatedProjectionMethods):
         backend = self._session.backend
         if backend is not None and not self._session.structure_changed:
             for name in names:
-                backend.set_synapse_parameter(self._index, name, self._values(name))
+                # the values just assigned (for plastic weights _values would read
+                # the simulator's current ones back)
+                backend.set_synapse_parameter(self._index, name,
+                                              expand(self._params[name], self.size()))
 
     def initialize(self, **initial_values: Any) -> None:
         """Set initial values of synaptic state variables (plastic synapses)."""
