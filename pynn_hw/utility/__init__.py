@@ -1,6 +1,6 @@
 """Helpers for simulation scripts (``pyNN.utility``).
 
-The plotting helpers of ``pyNN.utility.plotting`` are not part of this package yet.
+Plotting lives in :mod:`pynn_hw.utility.plotting` (Figure, Panel, comparison_plot, connection_plot), which imports matplotlib.
 """
 
 from pynn_hw.utility.progress_bar import ProgressBar, SimulationProgressBar
