@@ -65,14 +65,19 @@ def cobs_encode(data: bytes) -> bytes:
     while True:
         zero = data.find(0, pos)
         end = n if zero < 0 else zero
+        full = False
         while end - pos >= 254:  # full blocks carry no implied zero
             out.append(0xFF)
             out += data[pos:pos + 254]
             pos += 254
+            full = True
+        if zero < 0:
+            if not (full and pos == end):  # data ending in a full block needs no empty block
+                out.append(end - pos + 1)
+                out += data[pos:end]
+            return bytes(out)
         out.append(end - pos + 1)
         out += data[pos:end]
-        if zero < 0:
-            return bytes(out)
         pos = zero + 1
 
 

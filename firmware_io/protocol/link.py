@@ -72,6 +72,9 @@ class Link:
         self._limit = float(min(4096, max_payload))
         self._srtt: float | None = None
         self._seq = 0
+        # silence counts across the attempts of re-cut bulk requests, not across idle time between commands
+        self._answered = True
+        self._heard = 0.0
         self.stats = {"requests": 0, "sends": 0, "timeouts": 0, "naks": 0, "bad_frames": 0, "stale": 0}
 
     @property
@@ -111,7 +114,10 @@ class Link:
         name = what or Kind(kind).name
         self.stats["requests"] += 1
         sends = 0
-        first_sent = last_heard = time.monotonic()
+        first_sent = time.monotonic()
+        if self._answered:
+            self._heard = first_sent
+        self._answered = False
         while True:
             if sends >= (attempts if attempts is not None else self.max_attempts):
                 if attempts is not None:
@@ -126,10 +132,10 @@ class Link:
             resend = False
             while not resend:
                 now = time.monotonic()
-                if now - last_heard > self.silence_timeout:
+                if now - self._heard > self.silence_timeout:
                     raise BoardTimeoutError(
                         f"the board on {self.transport.url} stopped answering: nothing received for "
-                        f"{now - last_heard:.1f} s during {name} (sequence {seq}, {sends} attempts)")
+                        f"{now - self._heard:.1f} s during {name} (sequence {seq}, {sends} attempts)")
                 if now >= deadline:
                     self.stats["timeouts"] += 1
                     break
@@ -137,13 +143,13 @@ class Link:
                 wait = min(deadline - now, self.silence_timeout, self.idle_timeout if pending else 1e9)
                 data = self._receive(wait, name)
                 if not data:
-                    if pending and time.monotonic() - last_heard >= self.idle_timeout:
+                    if pending and time.monotonic() - self._heard >= self.idle_timeout:
                         # the line went quiet inside a frame: its delimiter was lost
                         self.decoder.clear()
                         self.stats["bad_frames"] += 1
                         resend = True
                     continue
-                last_heard = time.monotonic()
+                self._heard = time.monotonic()
                 frames, bad = self.decoder.feed(data)
                 self.stats["bad_frames"] += bad
                 resend = bad > 0
@@ -154,6 +160,7 @@ class Link:
                     elif frame.kind == Kind.BUSY and frame.seq == seq:
                         deadline = time.monotonic() + self.rto  # the board is working on it
                     elif frame.seq == seq and frame.kind in (kind | REPLY, Kind.ERROR):
+                        self._answered = True
                         self._adapt(sends == 1, time.monotonic() - (first_sent if sends == 1 else sent_at))
                         return frame
                     else:
