@@ -268,6 +268,24 @@ def __getattr__(name: str) -> type:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def check_stdp_weights(label: str, weights: Any) -> None:
+    """Refuse negative STDP weights (current-based inhibitory projections).
+
+    The rule keeps weights in [w_min, w_max] with w_min >= 0, so a negative weight
+    would be clipped to w_min at its first change.
+
+    Raises
+    ------
+    NoModelAvailableError
+        If any weight is negative.
+    """
+    weights = np.asarray(weights, dtype=float)
+    if weights.size and weights.min() < 0:
+        raise NoModelAvailableError(
+            f"projection {label!r}: STDP weights must be >= 0 (got {float(weights.min())!r}); "
+            "STDP on current-based inhibitory synapses (negative weights) is not available")
+
+
 def stdp_pair_update(weight: Any, dt: Any, parameters: Mapping[str, Any],
                      weight_dependence: type[STDPWeightDependence]) -> np.ndarray:
     """Weight after one pre/post spike pair, the float reference of the rule.
@@ -299,7 +317,7 @@ def stdp_pair_update(weight: Any, dt: Any, parameters: Mapping[str, Any],
 
 __all__ = ["STDPMechanism", "SpikePairRule", "AdditiveWeightDependence",
            "MultiplicativeWeightDependence", "AdditivePotentiationMultiplicativeDepression",
-           "GutigWeightDependence", "stdp_pair_update"]
+           "GutigWeightDependence", "stdp_pair_update", "check_stdp_weights"]
 
 STDP_TIMING_DEPENDENCES: tuple[type[STDPTimingDependence], ...] = (SpikePairRule,)
 STDP_WEIGHT_DEPENDENCES: tuple[type[STDPWeightDependence], ...] = (

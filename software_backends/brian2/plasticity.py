@@ -25,7 +25,7 @@ import numpy as np
 
 from pynn_hw.errors import NoModelAvailableError
 from pynn_hw.network import ProjectionSpec, expand
-from pynn_hw.standardmodels.plasticity import SpikePairRule, STDPMechanism
+from pynn_hw.standardmodels.plasticity import SpikePairRule, STDPMechanism, check_stdp_weights
 from pynn_hw.standardmodels.synapses import TsodyksMarkramSynapse
 
 #: A tau_facil of 0 (no facilitation) becomes this many seconds: exp(-h / tiny) = 0.
@@ -112,6 +112,8 @@ def write(synapses: Any, spec: ProjectionSpec, plastic: PlasticModel,
           names: Any = None) -> None:
     """Write PyNN values (projection order, ``members`` of this part) into Brian."""
     n = spec.size
+    if issubclass(spec.synapse_type, STDPMechanism):
+        check_stdp_weights(spec.label, values["weight"])
     for name, (variable, kind) in plastic.variables.items():
         if names is not None and name not in names:
             continue

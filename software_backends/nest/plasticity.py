@@ -35,7 +35,7 @@ import numpy as np
 
 from pynn_hw.errors import NoModelAvailableError, NonExistentParameterError
 from pynn_hw.network import ProjectionSpec, expand
-from pynn_hw.standardmodels.plasticity import SpikePairRule, STDPMechanism
+from pynn_hw.standardmodels.plasticity import SpikePairRule, STDPMechanism, check_stdp_weights
 from pynn_hw.standardmodels.synapses import TsodyksMarkramSynapse
 
 from software_backends.nest.grid import Grid
@@ -70,6 +70,7 @@ def _stdp(spec: ProjectionSpec, values: dict[str, np.ndarray], scale: np.ndarray
                                     f"{cls.timing_dependence_type.__name__}")
     n = spec.size
     full = {name: expand(np.asarray(v, dtype=float), n) for name, v in values.items()}
+    check_stdp_weights(spec.label, full["weight"])
     if np.any(full["w_min"] != 0):
         raise NoModelAvailableError(f"{where}: NEST's stdp_synapse has a lower weight bound "
                                     f"of 0; w_min={float(full['w_min'][full['w_min'] != 0][0])!r} "

@@ -23,7 +23,7 @@ import numpy as np
 
 from pynn_hw.errors import NoModelAvailableError, NonExistentParameterError
 from pynn_hw.network import ProjectionSpec, expand
-from pynn_hw.standardmodels.plasticity import SpikePairRule, STDPMechanism
+from pynn_hw.standardmodels.plasticity import SpikePairRule, STDPMechanism, check_stdp_weights
 from pynn_hw.standardmodels.synapses import TsodyksMarkramSynapse
 
 from software_backends.neuron import parallel
@@ -84,6 +84,8 @@ def connect_plastic(spec: ProjectionSpec, targets: Any, slot_of_cell: np.ndarray
     """Create this rank's plastic connections of ``spec`` (see the module docstring)."""
     from neuron import h
     mechanism = _mechanism(spec)
+    if mechanism == "PynnHwStdp":
+        check_stdp_weights(spec.label, values["weight"])
     pc = h.ParallelContext()
     post = spec.global_post()
     local = np.flatnonzero(post % n_ranks == rank)

@@ -104,3 +104,16 @@ def test_nest_refuses_two_tau_minus_on_one_neuron():
     with pytest.raises(NoModelAvailableError, match="already has tau_minus=20.0"):
         sim.run(1.0)
     sim.end()
+
+
+def test_negative_stdp_weights_are_refused(backend):
+    sim = backend
+    sim.setup(timestep=0.1)
+    pre = sim.Population(1, sim.SpikeSourceArray(spike_times=[1.0]))
+    post = sim.Population(1, sim.IF_curr_exp())
+    synapse = sim.STDPMechanism(sim.SpikePairRule(), sim.AdditiveWeightDependence(),
+                                weight=-0.5, delay=1.0)
+    sim.Projection(pre, post, sim.OneToOneConnector(), synapse, receptor_type="inhibitory")
+    with pytest.raises(NoModelAvailableError, match=r"STDP weights must be >= 0 \(got -0.5\)"):
+        sim.run(1.0)
+    sim.end()
