@@ -189,7 +189,8 @@ class BoardClient:
         while True:
             piece = data[offset:offset + max(1, self.link.payload_limit - WRITE_HEAD.size)]
             payload = WRITE_HEAD.pack(buffer, offset) + piece
-            held = self._piece(Kind.WRITE, payload, f"upload to {buffer.name} at byte {offset}", partial)
+            held = self._piece(Kind.WRITE, payload, f"{partial.request}, upload to {buffer.name} at byte {offset}",
+                               partial)
             if held is None:
                 continue
             (held,) = WRITTEN.unpack(held[:WRITTEN.size])
@@ -205,7 +206,8 @@ class BoardClient:
         while len(out) < blob.length:
             want = min(blob.length - len(out), max(1, self.link.payload_limit - DATA_HEAD.size))
             payload = READ_REQUEST.pack(buffer, len(out), want)
-            reply = self._piece(Kind.READ, payload, f"read of {buffer.name} at byte {len(out)}", partial)
+            reply = self._piece(Kind.READ, payload, f"{partial.request}, read of {buffer.name} at byte {len(out)}",
+                                partial)
             if reply is None:
                 continue
             (offset,) = DATA_HEAD.unpack_from(reply)
@@ -236,8 +238,9 @@ class BoardClient:
         if reply.kind == Kind.ERROR:
             code, message = unpack_error(reply.payload)
             if code == ErrorCode.NO_SESSION:
-                raise BoardResetError(f"the board on {self.transport.url} was reset during {what} ({message})",
-                                      partial)
+                self.last_partial = partial
+                raise BoardResetError(f"the board on {self.transport.url} was reset during {what}: its "
+                                      f"configuration, time and state are lost ({message})", partial)
             raise BoardCommandError(f"the board refused {what}: {message}", code)
         return reply.payload
 

@@ -134,7 +134,7 @@ def test_board_vanishing_mid_run_keeps_what_arrived():
         client.run(2000)
     err = info.value
     message = str(err)
-    assert "went away during read of OUTPUT" in message
+    assert "went away during run(2000), read of OUTPUT" in message
     assert "the reply to run(2000) (cycles 0..2000" in message and "bytes of output" in message
     assert "kept in the error's .partial" in message
     part = err.partial
@@ -149,7 +149,7 @@ def test_board_reset_mid_run_is_reported():
     client = BoardClient.open("emu://single_chip?faults=reset_after%3D120000")
     client.link.max_payload = 4096
     client.load(tonic_configs(SPEC))
-    with pytest.raises(BoardResetError, match="was reset during read of OUTPUT") as info:
+    with pytest.raises(BoardResetError, match=r"was reset during run\(2000\), read of OUTPUT") as info:
         client.run(2000)
     assert info.value.partial.received["output"]
 
@@ -158,7 +158,7 @@ def test_silent_board_times_out():
     client = BoardClient.open("emu://single_chip", silence_timeout=0.3, min_rto=0.05, max_rto=0.1)
     client.transport.faults.spec.delay = 5.0  # every reply from now on is held back
     with pytest.raises(BoardTimeoutError, match=r"stopped answering: nothing received for 0\.[3-9] s during "
-                                                 r"upload to CONFIG_IN"):
+                                                 r"load, upload to CONFIG_IN"):
         client.load(tonic_configs(SPEC))
 
 
