@@ -120,8 +120,6 @@ def calibrate_board(spec: BoardSpec, board: BoardLike, *, progress: Progress | N
     n = n_chips * NEURONS_PER_CHIP
     base = base_configs(spec.serials)
     s = Session(board)
-    total_steps = 6
-    state = {"step": 0}
 
     def report(step: str, fraction: float = 0.0) -> None:
         if progress is not None:

@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -28,13 +29,16 @@ from firmware_io.units import CM_NF, code_to_row_tau
 
 from .probes import crossing_times, events, interval_cycles, refractory_ticks
 
+if TYPE_CHECKING:
+    from .session import Session
+
 #: Weight probe: rows per block in one run, neurons per row, event period (ticks), PSC decay code.
 ROWS_PER_RUN = 16
 NEURONS_PER_ROW = NEURONS_PER_BLOCK // ROWS_PER_RUN
 EVENT_PERIOD_TICKS = 400          # 1.25 ms: 32 rows x 800 Hz = 25,600 events/s per chip, under the 30,000 limit
 WEIGHT_ROW_TAU_CODE = 100         # 5 ms nominal: the usual tau_syn_E, so that the charge per event is referred to it
 WEIGHT_WARMUP_MS = 25.0           # > 5 decay times of the slowest row: the mean conductance is steady
-WEIGHT_CYCLES = 850
+WEIGHT_CYCLES = 650
 
 
 def tau_m_of(result, log_ratio: np.ndarray) -> np.ndarray:

@@ -94,13 +94,14 @@ def _scaled_weights(config: ChipConfig, table: CalibrationTable) -> np.ndarray:
 
 def calibrate_configs(configs: Sequence[ChipConfig], tables: Sequence[CalibrationTable | None], *,
                       neuron_weights: bool = False) -> list[ChipConfig]:
-    """:func:`calibrate_config` for every chip of a board (tables in chip order)."""
+    """:func:`calibrate_config` for every chip of a board (tables in chip order).
+
+    A ``None`` table keeps that chip's nominal codes without a further warning:
+    :func:`~calibration.store.load_board_tables` warned once when it found no
+    table for the chip.
+    """
     if len(configs) != len(tables):
         raise ValueError(f"{len(configs)} configurations but {len(tables)} calibration tables")
-    missing = [c.serial for c, t in zip(configs, tables) if t is None]
-    if missing:
-        warnings.warn(f"{len(missing)} of {len(configs)} chips have no calibration table (first: "
-                      f"0x{missing[0]:08X}): their nominal codes are used", NominalCalibrationWarning, stacklevel=2)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", NominalCalibrationWarning)  # said once above
+        warnings.simplefilter("ignore", NominalCalibrationWarning)
         return [calibrate_config(c, t, neuron_weights=neuron_weights) for c, t in zip(configs, tables)]

@@ -17,6 +17,7 @@ Every run shows one neuron of every parameter group of every chip at once;
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -26,14 +27,18 @@ from firmware_io.units import voltage_to_code
 
 from .probes import events, readout_neurons, readout_positions, trace_spikes, traces_mv
 
+if TYPE_CHECKING:
+    from .session import Session
+
 #: Read-out positions (0..95) of a full sweep and of a sampled sweep (every 4th).
 ALL_POSITIONS = np.arange(NEURONS_PER_BLOCK // 2)
 SAMPLED_POSITIONS = ALL_POSITIONS[::4]
 
-#: Tonic-mode probe: g_leak code (10 ms nominal) and refractory code (1 ms nominal).
-PROBE_G_LEAK_CODE = 200
+#: Tonic-mode probe: g_leak code (6.7 ms nominal) and refractory code (1 ms nominal); 18 ms show at
+#: least one whole recovery of the slowest neuron (gain 0.48: 14 ms x ln 2.25 + 1.5 ms).
+PROBE_G_LEAK_CODE = 300
 PROBE_REFRAC_CODE = 40
-TONIC_CYCLES = 260
+TONIC_CYCLES = 180
 #: e_rev_I probe: the inhibitory row that pulls every neuron of a block to e_rev_I.
 E_REV_ROW = 255
 E_REV_CYCLES = 60

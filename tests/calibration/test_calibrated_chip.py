@@ -7,7 +7,6 @@ The calibration only runs the board; here the model that the emulator realises
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from calibration import calibrate_config, measure_spreads
 from emulator import Board

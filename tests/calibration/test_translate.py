@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -61,6 +63,10 @@ def test_other_chips_table_is_refused():
 
 def test_missing_table_keeps_nominal_codes_with_a_warning():
     c = _config()
-    with pytest.warns(NominalCalibrationWarning, match="1 of 1 chips"):
-        out = calibrate_configs([c], [None])
-    assert np.array_equal(out[0].g_leak, c.g_leak) and out[0] is not c
+    with pytest.warns(NominalCalibrationWarning, match="chip 0x51C00001 has no calibration table"):
+        out = calibrate_config(c, None)
+    assert np.array_equal(out.g_leak, c.g_leak) and out is not c
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")          # the board's tables were looked up (and warned about) before
+        out = calibrate_configs([c, c], [None, make_table(gain=2.0)])
+    assert np.array_equal(out[0].g_leak, c.g_leak) and out[1].g_leak[0] == 50
