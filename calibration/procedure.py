@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from firmware_io import BoardSpec
+from firmware_io import BoardSpec, ChipConfig
 from firmware_io.constants import NEURONS_PER_CHIP, PARAM_GROUPS_PER_CHIP, ROWS_PER_CHIP, SIGN
 from firmware_io.units import CM_NF, E_REV_E_MV, voltage_to_code
 
@@ -66,7 +66,6 @@ class BoardCalibration:
 
 def group_means(per_neuron: np.ndarray, n_chips: int) -> np.ndarray:
     """(chips, 4) NaN-ignoring means over the neurons of each parameter group."""
-    from firmware_io import ChipConfig
     grp = np.tile(ChipConfig.neuron_group(np.arange(NEURONS_PER_CHIP)), n_chips) \
         + np.repeat(np.arange(n_chips), NEURONS_PER_CHIP) * PARAM_GROUPS_PER_CHIP
     ok = np.isfinite(per_neuron)

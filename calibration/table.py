@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -228,7 +227,3 @@ def checksum(body: dict) -> str:
 def _refuse_constant(name: str) -> float:
     raise ValueError(f"non-finite number {name}")
 
-
-def finite_or_none(x: float) -> float | None:
-    """JSON-safe float (None for NaN/inf) for the information-only spread section."""
-    return float(x) if math.isfinite(x) else None
