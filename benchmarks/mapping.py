@@ -116,6 +116,7 @@ def run(name: str, net: Network, side: int, **board_kw) -> dict:
         "router_entries_max": r.router_entries_max, "weight_rel_max_error": round(r.weight_rel_max_error, 5),
         "peak_rss_gib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 2),
         "steps": r.step_seconds,
+        "lower_bound_terms": m.extra.get("lower_bound_terms", {}),
     }
     print(f"{name}: {row['neurons']} neurons, {row['synapses']} synapses, {row['map_s']} s, {row['chips']} chips "
           f"(bound {row['chips_lower_bound']}, ratio {row['ratio']}), lost {row['lost']}", flush=True)

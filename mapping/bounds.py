@@ -17,9 +17,11 @@ source is j)``; ``a_j = d_j - s_j``; ``E`` external rows per chip, ``R`` rows pe
 2. *Feedback.* Row ``r`` of block ``b`` is fed back from neuron ``r`` of block ``b``
    or neuron ``r ^ 1`` of the other block: a chip neuron ``x`` is the source of at
    most one feedback row per block. A key used in both blocks needs a row in each
-   but counts once in ``U``; so a source with one key takes at most one row off
-   ``U``, a source with several keys at most two: ``external rows >= U(C) - sum_C s_j``
-   and a feasible chip has ``U(C) - sum_C s_j <= E``.
+   but counts once in ``U``; so a source with one key used on the chip takes at most
+   one row off ``U``, a source with several keys at most two:
+   ``external rows >= U(C) - sav(C)``, ``sav(C) <= sum_C s_j`` and also
+   ``sav(C) <= sum_{x, i in C} A_xi`` (``A_xi``: distinct keys of ``x`` used by ``i``),
+   and a feasible chip has ``U(C) - sav(C) <= E``.
 3. *Subsets.* For ``C' subset C`` (``k' <= k`` neurons), ``U(C') <= U(C)``, so
    ``U(C') - sum_{C'} s_j <= E + s_max (k - k')``.
 4. *Pairs.* ``sum_{i<j in C} w_ij <= 1/2 sum_{j in C} O_j(k - 1)`` (each neuron has
@@ -33,7 +35,9 @@ over all ``k``-sets ``C`` containing ``j``, is the largest of
 (b) for ``k <= SMALL_K``: ``a_j + (sum of the k - 1 smallest c_ji, i != j)`` with
 ``c_ji = a_i - w_ji - O_i(k - 2) / 2`` (1 with ``q = 1`` and 4, partners' own pairs bounded).
 By 2 and 3, ``j`` can sit on a chip of ``k`` neurons only if
-``max_{k' <= k} (L_j(k') + s_max k') <= E + s_max k``: the *allowed* sizes of ``j``.
+``max_{k' <= k} (L_j(k') + s_max k') <= E + s_max k``, and (link form of 2, exact size
+only) if the ``q = 1`` terms with ``w + A + A^T`` for ``w`` and ``a_j = d_j - A_jj``
+are ``<= E``: the *allowed* sizes of ``j``.
 A block holds no ``k`` neurons when, for some ``q``, the ``k`` smallest
 ``2 d_i / (q + 1) - O_i(k - 1) / (q (q + 1))`` sum to more than ``R`` (a block's rows
 include its feedback rows; blocks only grow with more neurons), and a chip holds at
@@ -45,7 +49,9 @@ most twice the largest block.
 ``Omega_j(k)`` bounds ``sum_{i in T} w_ji`` over the partner sets ``T`` of allowed
 chips: ``O_j(k - 1)``, and, for ``k <= SMALL_K``, for every ``nu >= 0`` (Lagrangian
 of the knapsack ``a_j + sum_T c_ji <= E``),
-``nu (E - a_j) + (sum of the k - 1 largest (w_ji - nu c_ji))``.
+``nu (E - a_j) + (sum of the k - 1 largest (w_ji - nu c_ji))``. The link form and the
+``g_i`` of a larger ``q`` give further share functions; per chip size the one with
+the largest total is used (one inequality per size).
 
 *The bound.* Any weights with ``sum_{j in C} x_j <= 1`` on every feasible chip give
 ``chips >= sum_j x_j`` (every neuron sits on one chip). For ``0 <= theta <= 1``,
@@ -121,6 +127,9 @@ class Overlaps:
     #: the TOP largest ``w_ij + A_ij + A_ji`` per neuron, and the largest
     top_x: np.ndarray
     w_max_x: float
+    #: cumulative sums of ``top`` and ``top_x`` ((n, TOP + 1), column 0 zero): O_j(r)
+    cum: np.ndarray
+    cum_x: np.ndarray
     #: the whole matrices ``w`` and ``w + A + A^T`` (int16, exact: entries <= d_j) when
     #: they are small (``_DENSE_CELLS``)
     dense: tuple[np.ndarray, np.ndarray] | None = None
@@ -172,8 +181,9 @@ def overlaps(inputs: NeuronInputs, link: sp.csr_matrix) -> Overlaps | None:
         sel = inputs.rows >= t
         levels.append(sp.csc_matrix((np.ones(int(sel.sum())), (kid[sel], col[sel])), shape=(uk.size, n)))
     if not levels:
-        return Overlaps(sp.csc_matrix((1, n)), sp.csr_matrix((n, 1)), np.zeros((n, TOP)), 0.0, link,
-                        np.zeros((n, TOP)), 0.0)
+        zero = np.zeros((n, TOP))
+        return Overlaps(sp.csc_matrix((1, n)), sp.csr_matrix((n, 1)), zero, 0.0, link, zero, 0.0,
+                        _cumulative(zero), _cumulative(zero))
     fan = np.diff(levels[0].tocsr().indptr).astype(np.float64)
     if float(np.sum(fan ** 2)) > MAX_OVERLAP_WORK:
         return None
@@ -199,14 +209,15 @@ def overlaps(inputs: NeuronInputs, link: sp.csr_matrix) -> Overlaps | None:
             for out, mat in ((top, g), (top_x, g + link[j:e])):
                 coo = mat.tocoo()
                 keep = coo.col != coo.row + j
-                rows, cols, vals = coo.row[keep], coo.col[keep], coo.data[keep]
-                o = np.lexsort((-vals, rows))  # sort the entries of each row
-                rows, vals = rows[o], vals[o]
+                # sort the entries of each row, largest first, as one integer key
+                big = int(coo.data.max(initial=0)) + 1
+                code = np.sort(coo.row[keep].astype(np.int64) * big + (big - 1 - coo.data[keep].astype(np.int64)))
+                rows, vals = code // big, (big - 1 - code % big).astype(np.float64)
                 rank = np.arange(rows.size) - np.searchsorted(rows, rows)
                 sel = rank < TOP
                 out[j + rows[sel], rank[sel]] = vals[sel]
     return Overlaps(inc, inc_t, top, float(top[:, 0].max(initial=0.0)), link, top_x,
-                    float(top_x[:, 0].max(initial=0.0)), full)
+                    float(top_x[:, 0].max(initial=0.0)), _cumulative(top), _cumulative(top_x), full)
 
 
 def feedback_savings(inputs: NeuronInputs) -> np.ndarray:
@@ -219,12 +230,15 @@ def feedback_savings(inputs: NeuronInputs) -> np.ndarray:
 
 
 def _prefix(top: np.ndarray, r: int) -> np.ndarray:
-    """O_j(r) from the top overlaps (beyond TOP: the TOP-th value, an upper bound)."""
-    if r <= 0:
-        return np.zeros(top.shape[0])
+    """O_j(r) from the cumulative top overlaps ``top`` ((n, TOP + 1), column 0 zero;
+    beyond TOP: the TOP-th value, an upper bound, repeated)."""
     if r <= TOP:
-        return top[:, :r].sum(axis=1)
-    return top.sum(axis=1) + (r - TOP) * top[:, -1]
+        return top[:, r]
+    return top[:, TOP] + (r - TOP) * (top[:, TOP] - top[:, TOP - 1])
+
+
+def _cumulative(top: np.ndarray) -> np.ndarray:
+    return np.concatenate([np.zeros((top.shape[0], 1)), np.cumsum(top, axis=1)], axis=1)
 
 
 def _smallest_with(g: np.ndarray, k: int) -> np.ndarray:
@@ -241,7 +255,7 @@ def _partner_terms(ov: Overlaps, a: np.ndarray, k: int, ext: float, rows: np.nda
     (None when too expensive)."""
     n = a.size
     top_w = ov.top_x if linked else ov.top
-    base = a - _prefix(top_w, k - 2) / 2.0
+    base = a - _prefix(ov.cum_x if linked else ov.cum, k - 2) / 2.0
     theta = np.partition(base, k - 1)[k - 1]
     by_base = np.argsort(base, kind="stable")
     sorted_base = base[by_base]
@@ -281,11 +295,11 @@ def _partner_terms(ov: Overlaps, a: np.ndarray, k: int, ext: float, rows: np.nda
     return out_low, out_omega
 
 
-def _largest_block(d: np.ndarray, top: np.ndarray, limits: ChipLimits) -> int:
+def _largest_block(d: np.ndarray, cum: np.ndarray, limits: ChipLimits) -> int:
     """Most neurons a block can hold (its rows, feedback included, within R)."""
     n = d.size
     for k in range(2, min(n, limits.neurons_per_block) + 1):
-        pre = _prefix(top, k - 1)
+        pre = _prefix(cum, k - 1)
         g = (2.0 / (_QS + 1.0))[:, None] * d[None, :] - pre[None, :] / (_QS * (_QS + 1.0))[:, None]
         if np.any(np.partition(g, k - 1, axis=1)[:, :k].sum(axis=1) > limits.rows_per_block + 1e-9):
             return k - 1
@@ -358,7 +372,7 @@ def neuron_weights(inputs: NeuronInputs, limits: ChipLimits = ChipLimits()) -> N
     a = d - s
     a_x = d - self_links
     s_max = float(s.max())
-    k_block = _largest_block(d, ov.top, limits)
+    k_block = _largest_block(d, ov.cum, limits)
     k_cap = min(2 * k_block, n)
     run = a + s_max  # max over k' <= k of (L_j(k') + s_max k'), k = 1
     # weights x_j(theta): k = 1 (a neuron alone; min(., E) keeps x_j <= 1)
@@ -367,11 +381,11 @@ def neuron_weights(inputs: NeuronInputs, limits: ChipLimits = ChipLimits()) -> N
     qa = (2.0 / (_QS + 1.0))[:, None]
     qb = (1.0 / (_QS * (_QS + 1.0)))[:, None]
     for k in range(2, k_cap + 1):
-        pre = _prefix(ov.top, k - 1)
+        pre = _prefix(ov.cum, k - 1)
         g_q = qa * d[None, :] - qb * pre[None, :] - s[None, :]
         low = _smallest_with(g_q, k).max(axis=0)
         # savings bounded by the chip's links instead of s (exact-size test only)
-        pre_x = _prefix(ov.top_x, k - 1)
+        pre_x = _prefix(ov.cum_x, k - 1)
         low_x = _smallest_with((a_x - pre_x / 2.0)[None, :], k)[0]
         omega, omega_x = pre, pre_x
         maybe = np.flatnonzero((np.maximum(run, low + s_max * k) <= ext + s_max * k + 1e-9)

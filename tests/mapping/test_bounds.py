@@ -126,3 +126,22 @@ def test_weights_hold_on_the_partitioners_chips() -> None:
     assert np.all(size[part.chip] <= nw.kmax)
     # and the weights are not trivially small (denser than Vogels-Abbott: 1.7 x here)
     assert per_chip.sum(axis=1).max() > 0.55 * part.n_chips
+
+
+def test_blockwise_overlaps_equal_the_whole_matrix(monkeypatch: pytest.MonkeyPatch) -> None:
+    # large networks compute overlap rows in blocks: same weights as the dense path
+    import mapping.bounds as bounds
+
+    rng = np.random.default_rng(11)
+    n, private = 600, 60
+    post, pre = np.nonzero(rng.random((n, n)) < 0.03)
+    post = np.r_[post, np.repeat(np.arange(n), private)]
+    pre = np.r_[pre, n + np.arange(n * private)]
+    inputs = build(n, n * private, post, pre, (pre % 5 == 0).astype(np.int64))
+    dense = neuron_weights(inputs)
+    monkeypatch.setattr(bounds, "_DENSE_CELLS", 0.0)
+    monkeypatch.setattr(bounds, "_CHUNK_CELLS", 5e4)
+    blocks = neuron_weights(inputs)
+    assert np.array_equal(dense.kmax, blocks.kmax)
+    assert np.allclose(dense.x, blocks.x)
+    assert dense.x.std() > 0.01  # the weights differ between neurons: the comparison has teeth

@@ -81,7 +81,8 @@ class Model:
             b0, b1 = sub, chip ^ sub
             if (bin(b0).count("1") <= self.nb and bin(b1).count("1") <= self.nb
                     and self.rows[b0] <= self.r and self.rows[b1] <= self.r):
-                fb = bin(chip & self.fb_src[b0]).count("1") * (b0 != 0) + bin(chip & self.fb_src[b1]).count("1") * (b1 != 0)
+                fb = (bin(chip & self.fb_src[b0]).count("1") * (b0 != 0)
+                      + bin(chip & self.fb_src[b1]).count("1") * (b1 != 0))
                 if self.rows[b0] + self.rows[b1] - fb <= self.e:
                     return True
             if sub == 0:
