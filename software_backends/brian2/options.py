@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from pynn_hw.errors import InvalidParameterValueError
+
+from software_backends.common.options import check_option_names, check_whole_number
 
 #: Code generation targets: Brian's pure-numpy runtime (no compiler, starts at
 #: once) and Cython (compiled once per model and cached on disk, faster per step).
@@ -45,20 +47,12 @@ class Brian2Options:
         InvalidParameterValueError
             For a value out of range.
         """
-        valid = [f.name for f in fields(cls)]
-        unknown = sorted(set(options) - set(valid))
-        if unknown:
-            raise TypeError(f"setup(): unknown option(s) for the Brian 2 backend: "
-                            f"{', '.join(unknown)}; valid Brian 2 options are: "
-                            f"{', '.join(valid)}")
+        check_option_names(cls, options, "Brian 2")
         made = cls(**options)
         if made.codegen_target not in CODEGEN_TARGETS:
             raise InvalidParameterValueError(
                 f"setup(): codegen_target must be one of {', '.join(CODEGEN_TARGETS)}, "
                 f"got {made.codegen_target!r}")
-        if made.rng_seed is not None and (not isinstance(made.rng_seed, int)
-                                          or not 0 <= made.rng_seed < 2**31):
-            raise InvalidParameterValueError(
-                f"setup(): rng_seed must be a whole number in [0, 2**31), "
-                f"got {made.rng_seed!r}")
+        if made.rng_seed is not None:
+            check_whole_number("rng_seed", made.rng_seed, 0, 2**31, "2**31")
         return made

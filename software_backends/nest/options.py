@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from pynn_hw.errors import InvalidParameterValueError
+
+from software_backends.common.options import check_option_names, check_whole_number
 
 _VERBOSITY = ("all", "debug", "status", "info", "progress", "deprecated", "warning",
               "error", "fatal", "quiet")
@@ -58,12 +60,7 @@ class NestOptions:
         InvalidParameterValueError
             For a value out of range.
         """
-        valid = [f.name for f in fields(cls)]
-        unknown = sorted(set(options) - set(valid))
-        if unknown:
-            raise TypeError(f"setup(): unknown option(s) for the NEST backend: "
-                            f"{', '.join(unknown)}; valid NEST options are: "
-                            f"{', '.join(valid)}")
+        check_option_names(cls, options, "NEST")
         made = cls(**options)
         made._check()
         return made
@@ -72,10 +69,8 @@ class NestOptions:
         if not isinstance(self.threads, int) or self.threads < 1:
             raise InvalidParameterValueError(
                 f"setup(): threads must be a whole number >= 1, got {self.threads!r}")
-        if self.rng_seed is not None and (not isinstance(self.rng_seed, int)
-                                          or not 0 < self.rng_seed < 2**31):
-            raise InvalidParameterValueError(
-                f"setup(): rng_seed must be a whole number in [1, 2**31), got {self.rng_seed!r}")
+        if self.rng_seed is not None:
+            check_whole_number("rng_seed", self.rng_seed, 1, 2**31, "2**31")
         if str(self.verbosity).lower() not in _VERBOSITY:
             raise InvalidParameterValueError(
                 f"setup(): verbosity must be one of {', '.join(_VERBOSITY)}, "

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from pynn_hw.errors import InvalidParameterValueError
+
+from software_backends.common.options import check_option_names, check_whole_number
 
 
 @dataclass(frozen=True)
@@ -46,12 +48,7 @@ class NeuronOptions:
         InvalidParameterValueError
             For a value out of range.
         """
-        valid = [f.name for f in fields(cls)]
-        unknown = sorted(set(options) - set(valid))
-        if unknown:
-            raise TypeError(f"setup(): unknown option(s) for the NEURON backend: "
-                            f"{', '.join(unknown)}; valid NEURON options are: "
-                            f"{', '.join(valid)}")
+        check_option_names(cls, options, "NEURON")
         made = cls(**options)
         made._check()
         return made
@@ -65,8 +62,5 @@ class NeuronOptions:
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
                 raise InvalidParameterValueError(
                     f"setup(): {name} must be a number > 0, got {value!r}")
-        seed = self.native_rng_baseseed
-        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
-            raise InvalidParameterValueError(
-                f"setup(): native_rng_baseseed must be a whole number in [0, 2**32), "
-                f"got {seed!r}")
+        check_whole_number("native_rng_baseseed", self.native_rng_baseseed, 0, 2**32,
+                           "2**32", refuse_bool=True)
