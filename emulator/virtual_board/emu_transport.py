@@ -55,6 +55,8 @@ def server_options(url: str, q: dict[str, str], options: dict) -> tuple[FaultSpe
 class EmuTransport(Transport):
     """A :class:`BoardServer` behind an in-process byte stream, with optional faults."""
 
+    preserves_writes = True
+
     def __init__(self, url: str, server: BoardServer, faults: FaultSpec | None = None) -> None:
         super().__init__(url)
         self.server = server

@@ -9,6 +9,7 @@ nothing about the transport: ``feed(bytes) -> bytes``.
 
 from __future__ import annotations
 
+import dataclasses
 import struct
 import zlib
 from collections.abc import Callable
@@ -227,7 +228,7 @@ class BoardServer:
 
     def _run(self, p: bytes) -> bytes:
         self._require_loaded()
-        (n_cycles,) = RUN_REQUEST.unpack(p)
+        n_cycles, inline_limit = RUN_REQUEST.unpack(p)
         result = self.board.run(n_cycles)
         lost_counts = np.asarray(result.dropped.lost_input())
         lost = np.zeros(int(np.count_nonzero(lost_counts)), dtype=LOST_DTYPE)
@@ -240,6 +241,8 @@ class BoardServer:
         summary = RunSummary(result.start_cycle, result.n_cycles, result.row_events, result.synaptic_events,
                              self._publish(Buffer.OUTPUT, words), self._publish(Buffer.TRACES, samples),
                              self._publish(Buffer.RUN_INFO, info))
+        if len(info) + len(words) + len(samples) <= inline_limit:
+            summary = dataclasses.replace(summary, inline=(info, words, samples))
         return summary.pack()
 
     def _publish(self, buffer: Buffer, data: bytes) -> Blob:

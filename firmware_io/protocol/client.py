@@ -22,7 +22,7 @@ from ..packets import EVENT_DTYPE, decode_stream, encode_events
 from .errors import (BoardCommandError, BoardRefusedError, BoardResetError, LinkError,
                      PartialTransfer)
 from .link import Link, RetryBudgetExceeded
-from .messages import (ACCEPTED, COMMIT, DATA_HEAD, HELLO_REQUEST, PROTOCOL_VERSIONS, READ_REQUEST,
+from .messages import (ACCEPTED, BLOB, COMMIT, RUN_DONE, DATA_HEAD, HELLO_REQUEST, PROTOCOL_VERSIONS, READ_REQUEST,
                        RECONFIGURE_HEAD, REPLY, RUN_REQUEST, WRITE_HEAD, WRITTEN, Blob, Buffer, ErrorCode,
                        Identity, Kind, LinkDropCounts, RunSummary, StatusSummary, unpack_drops, unpack_error)
 
@@ -289,12 +289,20 @@ class BoardClient:
             raise ValueError(f"run: n_cycles {n_cycles!r} is invalid; valid: an integer >= 0")
         what = f"run({int(n_cycles)})"
         partial = PartialTransfer(what)
-        summary = RunSummary.unpack(self._command(Kind.RUN, RUN_REQUEST.pack(int(n_cycles)), what, partial))
+        inline_limit = max(0, self.link.payload_limit - RUN_DONE.size - 3 * BLOB.size)
+        request = RUN_REQUEST.pack(int(n_cycles), inline_limit)
+        summary = RunSummary.unpack(self._command(Kind.RUN, request, what, partial))
         partial.summary = summary
         try:
-            info = self._download(Buffer.RUN_INFO, summary.info, partial)
-            words = self._download(Buffer.OUTPUT, summary.output, partial)
-            trace_bytes = self._download(Buffer.TRACES, summary.traces, partial)
+            if summary.inline is not None:
+                info, words, trace_bytes = summary.inline
+                for blob, data in zip((summary.info, summary.output, summary.traces), summary.inline):
+                    if zlib.crc32(data) != blob.crc:
+                        raise LinkError(f"{what}: inline data read back with a wrong checksum", partial)
+            else:
+                info = self._download(Buffer.RUN_INFO, summary.info, partial)
+                words = self._download(Buffer.OUTPUT, summary.output, partial)
+                trace_bytes = self._download(Buffer.TRACES, summary.traces, partial)
         except LinkError as err:
             got = partial.received.get("output", b"")
             try:

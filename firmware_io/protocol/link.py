@@ -75,7 +75,7 @@ class Link:
         # silence counts across the attempts of re-cut bulk requests, not across idle time between commands
         self._answered = True
         self._heard = 0.0
-        self.stats = {"requests": 0, "sends": 0, "timeouts": 0, "naks": 0, "bad_frames": 0, "stale": 0}
+        self.stats = {"requests": 0, "sends": 0, "timeouts": 0, "naks": 0, "bad_frames": 0, "stale": 0, "busy": 0}
 
     @property
     def payload_limit(self) -> int:
@@ -151,6 +151,9 @@ class Link:
                     continue
                 self._heard = time.monotonic()
                 frames, bad = self.decoder.feed(data)
+                if self.decoder.pending_bytes and getattr(self.transport, "preserves_writes", False):
+                    self.decoder.clear()  # a whole write ended inside a frame: its delimiter was lost
+                    bad += 1
                 self.stats["bad_frames"] += bad
                 resend = bad > 0
                 for frame in frames:
@@ -158,6 +161,7 @@ class Link:
                         self.stats["naks"] += 1
                         resend = True
                     elif frame.kind == Kind.BUSY and frame.seq == seq:
+                        self.stats["busy"] += 1
                         deadline = time.monotonic() + self.rto  # the board is working on it
                     elif frame.seq == seq and frame.kind in (kind | REPLY, Kind.ERROR):
                         self._answered = True

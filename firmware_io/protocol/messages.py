@@ -77,7 +77,7 @@ DATA_HEAD = struct.Struct("<I")                # offset; then the data
 COMMIT = struct.Struct("<II")                  # length, CRC-32 of the uploaded buffer
 RECONFIGURE_HEAD = struct.Struct("<H")         # chip; then COMMIT
 ACCEPTED = struct.Struct("<Q")                 # input events accepted
-RUN_REQUEST = struct.Struct("<Q")              # cycles
+RUN_REQUEST = struct.Struct("<QI")             # cycles, most bytes of data the reply may carry inline
 BLOB = struct.Struct("<II")                    # length, CRC-32 of a readable buffer
 RUN_DONE = struct.Struct("<QQQQ")              # start cycle, cycles, row events, synaptic events
 STATUS_REPLY = struct.Struct("<QQQQQQQQ")      # cycle, pending, in flight, input, routed, row, syn, output
@@ -148,7 +148,12 @@ def unpack_blobs(data: bytes, pos: int, n: int) -> list[Blob]:
 
 @dataclass(frozen=True)
 class RunSummary:
-    """The board's reply to RUN; the data are in the OUTPUT, TRACES and RUN_INFO buffers."""
+    """The board's reply to RUN; the data are in the OUTPUT, TRACES and RUN_INFO buffers.
+
+    If they fit into the size the host allowed, the reply also carries them
+    inline (RUN_INFO, OUTPUT, TRACES, in that order, after the summary), which
+    saves three round trips per run chunk; ``inline`` holds them then.
+    """
 
     start_cycle: int
     n_cycles: int
@@ -157,16 +162,25 @@ class RunSummary:
     output: Blob
     traces: Blob
     info: Blob
+    inline: tuple[bytes, bytes, bytes] | None = None
 
     def pack(self) -> bytes:
         head = RUN_DONE.pack(self.start_cycle, self.n_cycles, self.row_events, self.synaptic_events)
-        return head + pack_blobs(self.output, self.traces, self.info)
+        return head + pack_blobs(self.output, self.traces, self.info) + b"".join(self.inline or ())
 
     @classmethod
     def unpack(cls, data: bytes) -> "RunSummary":
-        if len(data) != RUN_DONE.size + 3 * BLOB.size:
-            raise ValueError(f"RUN reply of {len(data)} bytes; expected {RUN_DONE.size + 3 * BLOB.size}")
-        return cls(*RUN_DONE.unpack_from(data), *unpack_blobs(data, RUN_DONE.size, 3))
+        size = RUN_DONE.size + 3 * BLOB.size
+        if len(data) < size:
+            raise ValueError(f"RUN reply of {len(data)} bytes; expected at least {size}")
+        output, traces, info = unpack_blobs(data, RUN_DONE.size, 3)
+        inline = None
+        if len(data) > size:
+            if len(data) != size + info.length + output.length + traces.length:
+                raise ValueError(f"RUN reply of {len(data)} bytes does not match its inline data")
+            a, b = size + info.length, size + info.length + output.length
+            inline = (data[size:a], data[a:b], data[b:])
+        return cls(*RUN_DONE.unpack_from(data), output, traces, info, inline)
 
     def __str__(self) -> str:
         return (f"cycles {self.start_cycle}..{self.start_cycle + self.n_cycles}, "

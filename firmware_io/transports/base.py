@@ -19,6 +19,9 @@ class Transport(ABC):
 
     #: The URL the transport was opened with.
     url: str = ""
+    #: True if every read returns whole writes of the other end (an in-process
+    #: board): an unfinished frame at the end of a read then lost its delimiter.
+    preserves_writes: bool = False
 
     def __init__(self, url: str) -> None:
         self.url = url

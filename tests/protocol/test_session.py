@@ -171,10 +171,10 @@ def test_server_executes_a_repeated_request_once():
     server.feed(encode_frame(Kind.HELLO, 1, HELLO_REQUEST.pack(1, 1)))
     server.board.load(tonic_configs(SPEC))
     server.loaded = True
-    run = encode_frame(Kind.RUN, 2, RUN_REQUEST.pack(100))
+    run = encode_frame(Kind.RUN, 2, RUN_REQUEST.pack(100, 0))
     first, again = server.feed(run), server.feed(run)
     assert first == again and server.board.status().cycle == 100
-    assert server.feed(encode_frame(Kind.RUN, 1, RUN_REQUEST.pack(100))) == b""  # stale: ignored
+    assert server.feed(encode_frame(Kind.RUN, 1, RUN_REQUEST.pack(100, 0))) == b""  # stale: ignored
     assert server.board.status().cycle == 100
     (nak,), _ = FrameDecoder().feed(server.feed(b"\x05garbage\x00"))
     assert nak.kind == Kind.NAK
