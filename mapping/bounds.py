@@ -195,10 +195,15 @@ def overlaps(inputs: NeuronInputs, link: sp.csr_matrix) -> Overlaps | None:
     k = min(TOP, n - 1)
     full = None
     if float(n) * n <= _DENSE_CELLS:
-        w = (inc_t @ inc).toarray().astype(np.int16)
+        w = np.empty((n, n), dtype=np.int16)
+        step = max(1, int(_CHUNK_CELLS // (4 * n)))
+        for lo in range(0, n, step):  # row blocks: no n x n float temporaries
+            w[lo:lo + step] = (inc_t[lo:lo + step] @ inc).toarray()
         np.fill_diagonal(w, 0)
         top[:, :k] = _top_rows(w, k)
-        w_x = w + link.toarray().astype(np.int16)
+        w_x = w.copy()
+        lc = link.tocoo()
+        w_x[lc.row, lc.col] += lc.data.astype(np.int16)
         top_x[:, :k] = _top_rows(w_x, k)
         full = (w, w_x)
     else:
