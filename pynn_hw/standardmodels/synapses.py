@@ -11,7 +11,10 @@ per-connection value, while ``default_parameters`` lists only the parameters.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar
+
+import numpy as np
 
 from pynn_hw.parameters import ParameterSpace
 from pynn_hw.standardmodels.base import StandardModelType
@@ -87,14 +90,13 @@ _WEIGHT_AND_DELAY: dict[str, Param] = {
                    "transmission delay; None means the simulation's min_delay"),
 }
 
+@dataclass(frozen=True)
 class _AtMost:
-    """An upper bound (the spec module only has lower bounds)."""
+    """An upper bound (the spec module only has lower bounds); NaN violates it."""
 
-    def __init__(self, high: float) -> None:
-        self.high = high
+    high: float
 
-    def violated(self, values: Any) -> Any:
-        import numpy as np
+    def violated(self, values: Any) -> np.ndarray:
         with np.errstate(invalid="ignore"):
             return ~(np.asarray(values) <= self.high)
 
@@ -174,7 +176,7 @@ STANDARD_SYNAPSE_TYPES: tuple[type[StandardSynapseType], ...] = (
 
 
 def tsodyks_markram_release(spike_times: Any, U: float, tau_rec: float, tau_facil: float,
-                            u0: float = 0.0) -> Any:
+                            u0: float = 0.0) -> np.ndarray:
     """``u_n x_n`` for each spike of a train: the float reference of the model.
 
     The response to spike n is ``weight * u_n * x_n`` (see
@@ -189,7 +191,6 @@ def tsodyks_markram_release(spike_times: Any, U: float, tau_rec: float, tau_faci
     u0
         Initial value of ``u``.
     """
-    import numpy as np
     times = np.asarray(spike_times, dtype=float)
     out = np.empty(times.size)
     # before the first spike: x = 1 (nothing released yet), u decays from u0 at t = 0

@@ -181,10 +181,14 @@ def set_plastic(built: Any, spec: ProjectionSpec, name: str, values: np.ndarray,
     elif name == "delay":
         nest_params = {"delay": values}
     else:
-        # re-translate with the new value: names and factors live in one place
-        claims = {node: v for node, v in tau_minus.items()
-                  if node not in set(built.targets.tolist())} if name == "tau_minus" else tau_minus
+        # re-translate with the new value: names and factors live in one place; a new
+        # tau_minus replaces this projection's claims on its target neurons
+        claims = dict(tau_minus)
+        if name == "tau_minus":
+            for node in built.targets.tolist():
+                claims.pop(node, None)
         _, nest_params = plastic_model(spec)(spec, current, built.scale, claims, built.targets)
+        tau_minus.update(claims)
         nest_params = {k: v for k, v in nest_params.items() if k not in ("weight", "u", "x")}
     ordered = {}
     for key, value in nest_params.items():

@@ -56,7 +56,7 @@ def test_initial_u(name):
                                         tau_facil=100.0)
     sim.setup(timestep=0.1, min_delay=0.1)
     # u decays from its value at t = 0 until the first arrival (t = 51 ms)
-    (measured,) = _run_with_initial_u(sim, synapse, u=0.6)
+    measured = _run_with_initial_u(sim, synapse, u=0.6)
     expected = tsodyks_markram_release(TIMES + DELAY, 0.2, 100.0, 100.0, u0=0.6)
     np.testing.assert_allclose(measured / WEIGHT, expected, rtol=0.02)
     assert expected[0] > 0.2 * 1.3
@@ -78,7 +78,7 @@ def _run_with_initial_u(sim, synapse, u):
         window = np.flatnonzero((t >= arrival - 1e-9) & (t <= arrival + 5.0))
         best = window[np.argmax(values[window])]
         out.append(values[best] * np.exp((t[best] - arrival) / TAU_SYN))
-    return [np.array(out)]
+    return np.array(out)
 
 
 def test_nest_refuses_initial_u_with_facilitation():
