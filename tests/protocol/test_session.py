@@ -190,3 +190,20 @@ def test_input_stream_matches_packets_codec():
     client._upload = lambda buffer, data, partial: (sent.append(data), original(buffer, data, partial))[1]
     client.write_input(events)
     assert sent == [encode_events(events)]
+
+
+def test_multi_chip_board_with_links():
+    spec = BoardSpec.load("board_4x4")
+    configs = tonic_configs(spec, firing=10)
+    events = input_events(2000, chips=16, seed=6)
+    board = Board(spec, ideal=True)
+    board.load(configs)
+    board.write_input(events)
+    direct = board.run(200)
+    with BoardClient.open("emu://board_4x4", expect=spec) as client:
+        client.load(configs)
+        client.write_input(events)
+        result = client.run(200)
+    assert result.dropped.link_bandwidth.shape == (64,)  # 32 links, both directions
+    assert result.trace_neurons.shape == (16, 4)
+    assert_same_run(result, direct)
