@@ -45,8 +45,21 @@ class Projection(DeprecatedProjectionMethods):
     def __init__(self, presynaptic_neurons: Any, postsynaptic_neurons: Any, connector: Any,
                  synapse_type: Any = None, source: str | None = None,
                  receptor_type: str | None = None, space: Any = None,
-                 label: str | None = None, synapse_dynamics: Any = None) -> None:
+                 label: str | None = None, synapse_dynamics: Any = None,
+                 target: str | None = None, rng: Any = None) -> None:
         from pynn_hw.connectors.base import ConnectionContext
+        if target is not None:
+            # the 0.7 name of receptor_type
+            _warn_old("Projection(target=...)", "receptor_type=...")
+            if receptor_type is not None and receptor_type != target:
+                raise ConnectionError(f"Projection got target={target!r} and "
+                                      f"receptor_type={receptor_type!r}: give only one")
+            receptor_type = target
+        if rng is not None:
+            # 0.7 connectors took no rng: the projection's generator drew them
+            _warn_old("Projection(rng=...)", "the connector's rng argument")
+            if hasattr(connector, "rng"):
+                connector.rng = rng
         from pynn_hw.space import Space
         from pynn_hw.standardmodels.synapses import StaticSynapse
         self.pre = presynaptic_neurons
@@ -296,3 +309,8 @@ def _common_session(pre: Any, post: Any):
         raise ConnectionError("pre- and post-synaptic cells belong to different "
                               "simulations (different backend modules or setup() calls)")
     return pre._session
+
+
+def _warn_old(old: str, new: str) -> None:
+    import warnings
+    warnings.warn(f"{old} is deprecated; use {new}", DeprecationWarning, stacklevel=3)

@@ -151,3 +151,15 @@ def test_old_style_connector_weights_and_delays(sim, pops):
     prj = sim.Projection(pre, post, connector)
     assert set(prj.get("weight", "list", with_address=False)) == {0.25}
     assert set(prj.get("delay", "list", with_address=False)) == {2.0}
+
+
+def test_old_style_target_and_rng(sim, pops):
+    pre, post = pops
+    with pytest.warns(DeprecationWarning):
+        prj = sim.Projection(pre, post, sim.FixedProbabilityConnector(0.5),
+                             target="inhibitory", rng=NumpyRNG(seed=4))
+    with pytest.warns(DeprecationWarning):
+        again = sim.Projection(pre, post, sim.FixedProbabilityConnector(0.5),
+                               target="inhibitory", rng=NumpyRNG(seed=4))
+    assert prj.receptor_type == "inhibitory"
+    assert prj.get("weight", "list") == again.get("weight", "list")
