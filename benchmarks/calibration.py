@@ -7,9 +7,8 @@ Usage: python benchmarks/calibration.py [--board board_4x4] [--network] [--dir D
    read from the mismatch model), 2. calibrates every chip (timed), 3. measures the
    spreads again through the tables. With ``--network`` it also runs the balanced
    network of ``examples/balanced_network.py`` on NEST, on the mismatched emulator
-   with nominal codes and with the tables (each in its own process, on the
-   ``single_chip`` board unless ``--network-board`` says otherwise; the chip is
-   calibrated first).
+   with nominal codes and with the tables (each in its own process, on the same
+   board unless ``--network-board`` names another, which is then calibrated too).
 
 Relative SD: SD / mean for tau_m, tau_refrac and the row weights; for voltages the
 SD in mV divided by the 102.3 mV range of the chip (docs/calibration.md).
@@ -93,7 +92,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--board", default="board_4x4")
     ap.add_argument("--network", action="store_true", help="also run the balanced network (NEST vs emulator)")
-    ap.add_argument("--network-board", default="single_chip")
+    ap.add_argument("--network-board", default=None, help="board of the network runs (default: --board)")
     ap.add_argument("--network-worker", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--dir", default=None, help="folder for the tables (default: a temporary folder)")
     args = ap.parse_args()
@@ -125,6 +124,7 @@ def main() -> None:
     if args.network:
         with tempfile.TemporaryDirectory() as tmp:
             folder = args.dir or tmp
+            args.network_board = args.network_board or args.board
             net_spec = BoardSpec.load(args.network_board)
             net_cal = cal if net_spec.name == spec.name else calibrate_board(net_spec, Board(net_spec))
             for table in net_cal.tables:
