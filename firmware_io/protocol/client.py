@@ -23,7 +23,7 @@ from .errors import (BoardCommandError, BoardRefusedError, BoardResetError, Link
                      PartialTransfer)
 from .link import Link, RetryBudgetExceeded
 from .messages import (ACCEPTED, BLOB, COMMIT, RUN_DONE, DATA_HEAD, HELLO_REQUEST, PROTOCOL_VERSIONS, READ_REQUEST,
-                       RECONFIGURE_HEAD, REPLY, RUN_REQUEST, WRITE_HEAD, WRITTEN, Blob, Buffer, ErrorCode,
+                       RECONFIGURE_HEAD, RUN_REQUEST, WRITE_HEAD, WRITTEN, Blob, Buffer, ErrorCode,
                        Identity, Kind, LinkDropCounts, RunSummary, StatusSummary, unpack_drops, unpack_error)
 
 #: Sends of one bulk piece before it is cut smaller.
@@ -93,6 +93,7 @@ class BoardClient:
         self.link = Link(transport, **link_options)
         #: What the last failed operation had received (also in the error's ``partial``).
         self.last_partial: PartialTransfer | None = None
+        self._piece_failures = 0  # bulk pieces in a row that had to be cut smaller
         self.identity = self._hello()
         try:
             self._check_board(expect)
@@ -226,7 +227,7 @@ class BoardClient:
         try:
             reply = self.link.request(kind, payload, attempts=_PIECE_ATTEMPTS, what=what)
         except RetryBudgetExceeded:
-            self._piece_failures = getattr(self, "_piece_failures", 0) + 1
+            self._piece_failures += 1
             if self._piece_failures * _PIECE_ATTEMPTS >= self.link.max_attempts:
                 self._piece_failures = 0
                 raise self._keep(LinkError(f"{what} failed: no good reply after {self.link.max_attempts} "
@@ -358,4 +359,4 @@ def _traces(data: bytes, readout: np.ndarray, n_cycles: int) -> np.ndarray:
     return traces.reshape(n_cycles, chips, READOUT_CHANNELS_PER_CHIP)
 
 
-__all__ = ["BoardClient", "LinkRunResult", "LinkBoardStatus", "REPLY"]
+__all__ = ["BoardClient", "LinkRunResult", "LinkBoardStatus"]
