@@ -164,6 +164,10 @@ class CalibrationTable:
         if not isinstance(params, dict) or set(params) != set(PARAMETERS):
             raise fail(f"parameters {sorted(params) if isinstance(params, dict) else params!r} are not the "
                        f"calibrated set {sorted(PARAMETERS)}")
+        for name, spec in PARAMETERS.items():
+            entry = params[name]
+            if not isinstance(entry, dict) or entry.get("unit") != spec.unit or entry.get("circuits") != spec.circuits:
+                raise fail(f"parameter {name} must have unit {spec.unit!r} and circuits {spec.circuits!r}")
         try:
             transforms = {name: Transform.from_dict(params[name]) for name in PARAMETERS}
             gains = {k: np.asarray(v, dtype=np.float64) for k, v in dict(data["neuron_weight_gain"]).items()}

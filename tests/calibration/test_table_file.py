@@ -94,6 +94,16 @@ def test_wrong_number_of_circuits_is_refused(tmp_path, table):
         CalibrationTable.read(tmp_path / "t.json")
 
 
+def test_wrong_unit_is_refused(tmp_path, table):
+    from calibration.table import checksum
+    data = table.to_json_dict()
+    data["parameters"]["tau_m"]["unit"] = "s"
+    data["checksum"] = checksum({k: v for k, v in data.items() if k != "checksum"})
+    (tmp_path / "t.json").write_text(json.dumps(data))
+    with pytest.raises(CalibrationFileError, match="tau_m must have unit 'ms' and circuits 'neuron'"):
+        CalibrationTable.read(tmp_path / "t.json")
+
+
 def test_nan_in_file_is_refused(tmp_path, table):
     path = table.write(tmp_path / "t.json")
     path.write_text(path.read_text().replace('"domain": [\n    2.5', '"domain": [\n    NaN', 1))
