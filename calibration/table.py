@@ -127,7 +127,8 @@ class CalibrationTable:
         return {**body, "checksum": checksum(body)}
 
     @classmethod
-    def from_json_dict(cls, data: object, expect_serial: int | None = None, source: str = "<data>") -> "CalibrationTable":
+    def from_json_dict(cls, data: object, expect_serial: int | None = None,
+                       source: str = "<data>") -> "CalibrationTable":
         """Check and build a table from a decoded file object (see the module docstring).
 
         Raises

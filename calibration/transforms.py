@@ -105,7 +105,8 @@ class Transform:
     def from_dict(cls, d: dict) -> "Transform":
         """Inverse of :meth:`to_dict` (validates everything)."""
         if not isinstance(d, dict) or set(d) - {"kind", "domain", "coefficients", "points", "unit", "circuits"}:
-            raise CalibrationFileError(f"transform entry has unexpected content: {sorted(d) if isinstance(d, dict) else d!r}")
+            what = sorted(d) if isinstance(d, dict) else repr(d)
+            raise CalibrationFileError(f"transform entry has unexpected content: {what}")
         try:
             return cls(kind=d["kind"], coefficients=np.asarray(d["coefficients"], dtype=np.float64),
                        domain=tuple(d["domain"]), points=None if "points" not in d else np.asarray(d["points"], float))
