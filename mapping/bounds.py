@@ -127,6 +127,8 @@ class Overlaps:
     #: the TOP largest ``w_ij + A_ij + A_ji`` per neuron, and the largest
     top_x: np.ndarray
     w_max_x: float
+    #: ``A_jj``: keys of a neuron that it uses itself
+    self_links: np.ndarray
     #: cumulative sums of ``top`` and ``top_x`` ((n, TOP + 1), column 0 zero): O_j(r)
     cum: np.ndarray
     cum_x: np.ndarray
@@ -169,9 +171,9 @@ def _top_rows(dense: np.ndarray, k: int) -> np.ndarray:
     return -np.sort(-np.partition(dense, m - k, axis=1)[:, m - k:], axis=1)
 
 
-def overlaps(inputs: NeuronInputs, link: sp.csr_matrix) -> Overlaps | None:
-    """Pairwise overlaps of the neurons' rows (and with ``link = A + A^T`` added);
-    None when too expensive (``MAX_OVERLAP_WORK``)."""
+def overlaps(inputs: NeuronInputs) -> Overlaps | None:
+    """Pairwise overlaps of the neurons' rows (also with ``A + A^T`` added, see
+    :func:`links`); None when too expensive (``MAX_OVERLAP_WORK``)."""
     n = inputs.neurons.size
     uk, kid = np.unique(inputs.key, return_inverse=True)
     kid = kid.ravel()
@@ -182,11 +184,12 @@ def overlaps(inputs: NeuronInputs, link: sp.csr_matrix) -> Overlaps | None:
         levels.append(sp.csc_matrix((np.ones(int(sel.sum())), (kid[sel], col[sel])), shape=(uk.size, n)))
     if not levels:
         zero = np.zeros((n, TOP))
-        return Overlaps(sp.csc_matrix((1, n)), sp.csr_matrix((n, 1)), zero, 0.0, link, zero, 0.0,
-                        _cumulative(zero), _cumulative(zero))
+        return Overlaps(sp.csc_matrix((1, n)), sp.csr_matrix((n, 1)), zero, 0.0, sp.csr_matrix((n, n)), zero,
+                        0.0, np.zeros(n), _cumulative(zero), _cumulative(zero))
     fan = np.diff(levels[0].tocsr().indptr).astype(np.float64)
     if float(np.sum(fan ** 2)) > MAX_OVERLAP_WORK:
         return None
+    link, self_links = links(inputs)
     # sum_t L_t^T L_t = sum_k min(m_ki, m_kj), stacked into one product
     inc = sp.vstack(levels).tocsc()
     inc_t = inc.T.tocsr()
@@ -222,7 +225,7 @@ def overlaps(inputs: NeuronInputs, link: sp.csr_matrix) -> Overlaps | None:
                 sel = rank < TOP
                 out[j + rows[sel], rank[sel]] = vals[sel]
     return Overlaps(inc, inc_t, top, float(top[:, 0].max(initial=0.0)), link, top_x,
-                    float(top_x[:, 0].max(initial=0.0)), _cumulative(top), _cumulative(top_x), full)
+                    float(top_x[:, 0].max(initial=0.0)), self_links, _cumulative(top), _cumulative(top_x), full)
 
 
 def feedback_savings(inputs: NeuronInputs) -> np.ndarray:
@@ -366,8 +369,7 @@ def neuron_weights(inputs: NeuronInputs, limits: ChipLimits = ChipLimits()) -> N
 
     Returns None when the pairwise overlaps are too expensive (``MAX_OVERLAP_WORK``).
     """
-    link, self_links = links(inputs)
-    ov = overlaps(inputs, link)
+    ov = overlaps(inputs)
     if ov is None:
         return None
     n = inputs.neurons.size
@@ -375,7 +377,7 @@ def neuron_weights(inputs: NeuronInputs, limits: ChipLimits = ChipLimits()) -> N
     d = inputs.rows_alone.astype(np.float64)
     s = feedback_savings(inputs)
     a = d - s
-    a_x = d - self_links
+    a_x = d - ov.self_links
     s_max = float(s.max())
     k_block = _largest_block(d, ov.cum, limits)
     k_cap = min(2 * k_block, n)
