@@ -31,6 +31,7 @@ from software_backends.brian2.projections import (BuiltProjection, connect, get_
                                                   set_parameter, write_all)
 from software_backends.brian2.projections import check as check_projection
 from software_backends.brian2.recording import SignalBuffer, SpikeBuffer
+from software_backends.common.arrays import cell_mask, expand_any
 
 _CODE_OBJECTS = {
     "numpy": "brian2.codegen.runtime.numpy_rt:NumpyCodeObject",
@@ -75,7 +76,7 @@ class Brian2Backend:
                         for p in network.populations]
         self._initial = [{k: np.array(v) for k, v in p.initial_values.items()}
                          for p in network.populations]
-        self._recording = [{var: _mask(cells, p.size) for var, cells in
+        self._recording = [{var: cell_mask(cells, p.size) for var, cells in
                             p.recording.variables.items()} for p in network.populations]
         self._intervals = [float(p.recording.sampling_interval) for p in network.populations]
         # every synapse parameter (plastic types have more than weight and delay)
@@ -286,7 +287,7 @@ class Brian2Backend:
                                      reason="the sampling interval cannot change after build")
             if not self.signals[population]:
                 self._intervals[population] = interval
-        self._recording[population][variable] = _mask(cells, spec.size)
+        self._recording[population][variable] = cell_mask(cells, spec.size)
         self._attach_recorder(population, variable)
 
     # -- parameters and state --------------------------------------------------------
@@ -298,7 +299,7 @@ class Brian2Backend:
         if name not in current:
             raise NonExistentParameterError(name, spec.celltype.__name__, current)
         previous = current[name]
-        full = _expand_any(previous, spec.size)
+        full = expand_any(previous, spec.size)
         full[np.asarray(cells, dtype=np.int64)] = values
         current[name] = full
         built = self.populations[population]
@@ -365,19 +366,3 @@ def _recordable(builder: Any, spec: Any, variable: str) -> Any:
     except NonExistentParameterError:
         raise RecordingError(variable, spec.celltype, ["spikes", *builder.table.state],
                              reason="Brian 2 has no such variable in this model") from None
-
-
-def _mask(cells: np.ndarray, size: int) -> np.ndarray:
-    mask = np.zeros(size, dtype=bool)
-    mask[np.asarray(cells, dtype=np.int64)] = True
-    return mask
-
-
-def _expand_any(values: np.ndarray, size: int) -> np.ndarray:
-    """A writable full-length copy of a 0-d or per-cell value array (any dtype)."""
-    values = np.asarray(values)
-    if values.ndim:
-        return values.copy()
-    out = np.empty(size, dtype=values.dtype)
-    out[:] = [values[()]] * size if values.dtype == object else values[()]
-    return out

@@ -22,7 +22,7 @@ import numpy as np
 
 from pynn_hw.backend import SignalData, SpikeData
 
-_EPS = 1e-9
+from software_backends.common.buffers import EPS, SampleStore, take_spikes
 
 
 @dataclass
@@ -58,9 +58,7 @@ class SpikeBuffer:
 
     def take(self, clear: bool) -> SpikeData:
         """All buffered spikes; with ``clear`` the buffer is emptied."""
-        cells = np.concatenate(self.cells) if self.cells else np.zeros(0, np.int64)
-        times = np.concatenate(self.times) if self.times else np.zeros(0)
-        self.cells, self.times = ([], []) if clear else ([cells], [times])
+        cells, times, self.cells, self.times = take_spikes(self.cells, self.times, None, clear)
         return SpikeData(cells=cells, times=times)
 
 
@@ -97,10 +95,7 @@ class SignalBuffer:
     interval: float
     recorded: np.ndarray
     meters: list[_Meter] = field(default_factory=list)
-    rows: list[np.ndarray] = field(default_factory=list)
-    cells: list[np.ndarray] = field(default_factory=list)
-    values: list[np.ndarray] = field(default_factory=list)
-    cleared_at: float | None = None
+    samples: SampleStore = field(default_factory=SampleStore)
 
     def add_meter(self, monitor: Any, cells: np.ndarray) -> None:
         self.meters.append(_Meter(monitor, np.asarray(cells, dtype=np.int64)))
@@ -114,39 +109,23 @@ class SignalBuffer:
                                [meter.cursor:meter.cursor + stamps.size], dtype=float)
             meter.cursor += stamps.size
             rows = np.rint(stamps * 1000.0 / self.interval).astype(np.int64)
-            self.rows.append(np.repeat(rows, meter.cells.size))
-            self.cells.append(np.tile(meter.cells, rows.size))
-            self.values.append(block.reshape(-1) / self.factor)
+            self.samples.add(np.repeat(rows, meter.cells.size), np.tile(meter.cells, rows.size),
+                             block.reshape(-1) / self.factor)
 
     def take(self, t: float, clear: bool) -> SignalData:
         """Samples from the segment start (or just after the last clear) up to ``t``.
 
         Cells whose recording began later have NaN before their first sample.
         """
-        rows = np.concatenate(self.rows) if self.rows else np.zeros(0, np.int64)
-        cells = np.concatenate(self.cells) if self.cells else np.zeros(0, np.int64)
-        values = np.concatenate(self.values) if self.values else np.zeros(0)
-        last = int(np.floor(t / self.interval + _EPS))
-        first = 0 if self.cleared_at is None else \
-            int(np.floor(self.cleared_at / self.interval + _EPS)) + 1
-        columns = np.union1d(np.flatnonzero(self.recorded), np.unique(cells))
-        column_of = np.full(self.recorded.size, -1, dtype=np.int64)
-        column_of[columns] = np.arange(columns.size)
-        table = np.full((max(last - first + 1, 0), columns.size), np.nan)
-        inside = (rows >= first) & (rows <= last)
-        table[rows[inside] - first, column_of[cells[inside]]] = values[inside]
-        on_grid = abs(last * self.interval - t) < _EPS * max(1.0, t)
-        if on_grid and last >= first and self.recorded.any():
-            # the state at t itself: not sampled until the next run starts
-            live = np.flatnonzero(self.recorded)
-            current = np.asarray(getattr(self.group, self.brian_name + "_")[:], float)
-            missing = np.isnan(table[last - first, column_of[live]])
-            table[last - first, column_of[live[missing]]] = current[live[missing]] / self.factor
-        if clear:
-            later = rows > last
-            self.rows, self.cells, self.values = [rows[later]], [cells[later]], [values[later]]
-            self.cleared_at = t
-        else:
-            self.rows, self.cells, self.values = [rows], [cells], [values]
-        return SignalData(cells=columns, values=table, t_start=first * self.interval,
-                          sampling_interval=self.interval)
+        def sample_now(table: np.ndarray, first: int, last: int, columns: np.ndarray,
+                       column_of: np.ndarray) -> None:
+            on_grid = abs(last * self.interval - t) < EPS * max(1.0, t)
+            if on_grid and last >= first and self.recorded.any():
+                # the state at t itself: not sampled until the next run starts
+                live = np.flatnonzero(self.recorded)
+                current = np.asarray(getattr(self.group, self.brian_name + "_")[:], float)
+                missing = np.isnan(table[last - first, column_of[live]])
+                table[last - first, column_of[live[missing]]] = \
+                    current[live[missing]] / self.factor
+
+        return self.samples.take(t, self.interval, self.recorded, clear, after=sample_now)

@@ -31,6 +31,7 @@ from pynn_hw.errors import (InvalidParameterValueError, NoModelAvailableError,
                             NonExistentParameterError, RecordingError)
 from pynn_hw.network import Network, expand
 
+from software_backends.common.arrays import cell_mask, expand_any
 from software_backends.nest import kernel
 from software_backends.nest.electrodes import ELECTRODE_MODELS, ElectrodeContext
 from software_backends.nest.grid import Grid
@@ -82,7 +83,7 @@ class NestBackend:
                         for p in network.populations]
         self._initial = [{k: np.array(v, dtype=float) for k, v in p.initial_values.items()}
                          for p in network.populations]
-        self._recording = [{var: _mask(cells, p.size) for var, cells in
+        self._recording = [{var: cell_mask(cells, p.size) for var, cells in
                             p.recording.variables.items()} for p in network.populations]
         self._intervals = [p.recording.sampling_interval for p in network.populations]
         # every synapse parameter (plastic types have more than weight and delay)
@@ -289,7 +290,7 @@ class NestBackend:
                                  reason="the sampling interval cannot change after build")
         if variable != "spikes" and not self.signals[population]:
             self._intervals[population] = interval
-        self._recording[population][variable] = _mask(cells, spec.size)
+        self._recording[population][variable] = cell_mask(cells, spec.size)
         self._attach_recorder(population, variable)
 
     # -- parameters and state --------------------------------------------------------
@@ -300,7 +301,7 @@ class NestBackend:
         current = self._params[population]
         if name not in current:
             raise NonExistentParameterError(name, spec.celltype.__name__, current)
-        full = _expand_any(current[name], spec.size)
+        full = expand_any(current[name], spec.size, whole_as_float=True)
         full[np.asarray(cells, dtype=np.int64)] = values
         current[name] = full
         built = self.populations[population]
@@ -362,24 +363,6 @@ class NestBackend:
         if not kernel.owns(self):
             raise RuntimeError("NestBackend: the NEST kernel was reset or taken over by "
                                "another simulation; this backend can no longer run")
-
-
-def _mask(cells: np.ndarray, size: int) -> np.ndarray:
-    mask = np.zeros(size, dtype=bool)
-    mask[np.asarray(cells, dtype=np.int64)] = True
-    return mask
-
-
-def _expand_any(values: np.ndarray, size: int) -> np.ndarray:
-    """A writable full-length copy of a 0-d or per-cell value array (any dtype)."""
-    values = np.asarray(values)
-    if values.dtype.kind in "iub":      # a later value need not be a whole number
-        values = values.astype(float)
-    if values.ndim:
-        return values.copy()
-    out = np.empty(size, dtype=values.dtype)
-    out[:] = [values[()]] * size if values.dtype == object else values[()]
-    return out
 
 
 def _lookup(registry: dict[type, Any], cls: type, what: str) -> Any:

@@ -14,7 +14,7 @@ import numpy as np
 
 from pynn_hw.backend import SignalData, SpikeData
 
-_EPS = 1e-9
+from software_backends.common.buffers import EPS, SampleStore, take_spikes
 
 
 def _events(device: nest.NodeCollection, keys: tuple[str, ...]) -> dict[str, np.ndarray]:
@@ -69,14 +69,8 @@ class SpikeBuffer:
 
     def take(self, t: float, clear: bool) -> SpikeData:
         """Spikes up to ``t``; with ``clear`` they are removed from the buffer."""
-        cells = np.concatenate(self.cells) if self.cells else np.zeros(0, np.int64)
-        times = np.concatenate(self.times) if self.times else np.zeros(0)
-        upto = times <= t + _EPS
-        if clear:
-            self.cells, self.times = [cells[~upto]], [times[~upto]]
-        else:
-            self.cells, self.times = [cells], [times]
-        return SpikeData(cells=cells[upto], times=times[upto])
+        cells, times, self.cells, self.times = take_spikes(self.cells, self.times, t, clear)
+        return SpikeData(cells=cells, times=times)
 
 
 @dataclass
@@ -108,10 +102,7 @@ class SignalBuffer:
     time_shift: float = 0.0
     meters: list[tuple[nest.NodeCollection, np.ndarray]] = field(default_factory=list)
     connected: np.ndarray | None = None
-    rows: list[np.ndarray] = field(default_factory=list)
-    cells: list[np.ndarray] = field(default_factory=list)
-    values: list[np.ndarray] = field(default_factory=list)
-    cleared_at: float | None = None
+    samples: SampleStore = field(default_factory=SampleStore)
 
     def connect(self, nodes: nest.NodeCollection) -> None:
         """Attach a multimeter to the recorded cells that have none yet."""
@@ -132,9 +123,8 @@ class SignalBuffer:
             cells = ev["senders"].astype(np.int64) - self.first_id
             keep = self.recorded[cells]
             times = ev["times"][keep].astype(float) + self.time_shift
-            self.rows.append(np.rint(times / self.interval).astype(np.int64))
-            self.cells.append(cells[keep])
-            self.values.append(ev[self.nest_name][keep].astype(float) * self.factor)
+            self.samples.add(np.rint(times / self.interval).astype(np.int64), cells[keep],
+                             ev[self.nest_name][keep].astype(float) * self.factor)
 
     def take(self, t: float, clear: bool) -> SignalData:
         """Samples from the segment start (or the last clear) up to ``t``.
@@ -142,28 +132,13 @@ class SignalBuffer:
         Row 0 of a segment is the initial state at t = 0. Cells whose recording
         began later have NaN before their first sample.
         """
-        rows = np.concatenate(self.rows) if self.rows else np.zeros(0, np.int64)
-        cells = np.concatenate(self.cells) if self.cells else np.zeros(0, np.int64)
-        values = np.concatenate(self.values) if self.values else np.zeros(0)
-        last = int(np.floor(t / self.interval + _EPS))
-        first = 0 if self.cleared_at is None else \
-            int(np.floor(self.cleared_at / self.interval + _EPS)) + 1
-        columns = np.union1d(np.flatnonzero(self.recorded), np.unique(cells))
-        column_of = np.full(self.recorded.size, -1, dtype=np.int64)
-        column_of[columns] = np.arange(columns.size)
-        table = np.full((max(last - first + 1, 0), columns.size), np.nan)
+        return self.samples.take(t, self.interval, self.recorded, clear,
+                                 before=self._fill_known_rows)
+
+    def _fill_known_rows(self, table: np.ndarray, first: int, last: int,
+                         columns: np.ndarray, column_of: np.ndarray) -> None:
         # rows before NEST's first sample (t = 0, and for current generators the
         # first step) hold the state known without NEST: the initial values
-        n_known = int(np.ceil((self.time_shift + self.interval) / self.interval - _EPS))
+        n_known = int(np.ceil((self.time_shift + self.interval) / self.interval - EPS))
         known = np.arange(first, min(n_known, last + 1)) - first
         table[known] = self.initial[columns]
-        inside = (rows >= first) & (rows <= last)
-        table[rows[inside] - first, column_of[cells[inside]]] = values[inside]
-        if clear:
-            later = rows > last
-            self.rows, self.cells, self.values = [rows[later]], [cells[later]], [values[later]]
-            self.cleared_at = t
-        else:
-            self.rows, self.cells, self.values = [rows], [cells], [values]
-        return SignalData(cells=columns, values=table, t_start=first * self.interval,
-                          sampling_interval=self.interval)

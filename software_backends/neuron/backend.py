@@ -23,6 +23,7 @@ from pynn_hw.errors import (NoModelAvailableError, NonExistentParameterError,
                             RecordingError)
 from pynn_hw.network import Network
 
+from software_backends.common.arrays import cell_mask, expand_any
 from software_backends.neuron import electrodes, mechanisms, parallel
 from software_backends.neuron.grid import Grid
 from software_backends.neuron.options import NeuronOptions
@@ -173,7 +174,7 @@ class NeuronBackend:
         self.signals: list[dict[str, SignalRecorder]] = []
         for p in network.populations:
             variables = p.recording.variables
-            masks.append(_mask(variables["spikes"], p.size) if "spikes" in variables else None)
+            masks.append(cell_mask(variables["spikes"], p.size) if "spikes" in variables else None)
             self.signals.append({})
             for variable, cells in variables.items():
                 if variable != "spikes":
@@ -296,7 +297,7 @@ class NeuronBackend:
         self.spikes.drain()
         cells = np.asarray(cells, dtype=np.int64)
         if variable == "spikes":
-            self.spikes.masks[population] = _mask(cells, spec.size)
+            self.spikes.masks[population] = cell_mask(cells, spec.size)
             return
         interval = float(sampling_interval)
         existing = self.signals[population].get(variable)
@@ -328,7 +329,7 @@ class NeuronBackend:
         current = self._params[population]
         if name not in current:
             raise NonExistentParameterError(name, spec.celltype.__name__, current)
-        full = _expand_any(current[name], spec.size)
+        full = expand_any(current[name], spec.size)
         full[np.asarray(cells, dtype=np.int64)] = values
         current[name] = full
         built = self.populations[population]
@@ -381,20 +382,3 @@ class NeuronBackend:
         if _owner[0] is not self:
             raise RuntimeError("NeuronBackend: NEURON was taken over by another simulation "
                                "(or end() was called); this backend can no longer run")
-
-
-def _mask(cells: np.ndarray, size: int) -> np.ndarray:
-    mask = np.zeros(size, dtype=bool)
-    mask[np.asarray(cells, dtype=np.int64)] = True
-    return mask
-
-
-def _expand_any(values: np.ndarray, size: int) -> np.ndarray:
-    """A writable full-length copy of a 0-d or per-cell value array (any dtype)."""
-    values = np.asarray(values)
-    if values.ndim:
-        return values.copy()
-    out = np.empty(size, dtype=values.dtype)
-    out[:] = [values[()]] * size if values.dtype == object else values[()]
-    return out
-

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-_EPS = 1e-9
+from software_backends.common.buffers import EPS, take_spikes
 
 
 @dataclass
@@ -73,14 +73,9 @@ class SpikeRecorder:
 
     def take(self, population: int, t: float, clear: bool) -> tuple[np.ndarray, np.ndarray]:
         """This rank's spikes of one population up to ``t``."""
-        cells = np.concatenate(self.cells[population] or [np.zeros(0, np.int64)])
-        times = np.concatenate(self.times[population] or [np.zeros(0)])
-        upto = times <= t + _EPS
-        if clear:
-            self.cells[population], self.times[population] = [cells[~upto]], [times[~upto]]
-        else:
-            self.cells[population], self.times[population] = [cells], [times]
-        return cells[upto], times[upto]
+        cells, times, self.cells[population], self.times[population] = take_spikes(
+            self.cells[population], self.times[population], t, clear)
+        return cells, times
 
 
 @dataclass
@@ -128,7 +123,7 @@ class SignalRecorder:
     def take(self, t: float, clear: bool) -> tuple[np.ndarray, np.ndarray, float]:
         """Columns (cells), rows since the segment start or last clear, and t_start."""
         stride = int(round(self.interval / self.dt))
-        last_row = int(np.floor(t / self.interval + _EPS))
+        last_row = int(np.floor(t / self.interval + EPS))
         n_rows = max(last_row - self.first_row + 1, 0)
         cells = np.array(sorted(self.vectors), dtype=np.int64)
         table = np.full((n_rows, cells.size), np.nan)

@@ -1,0 +1,28 @@
+"""Per-cell value arrays of the backends."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def cell_mask(cells: np.ndarray, size: int) -> np.ndarray:
+    """A boolean mask of ``size`` cells, True at ``cells``."""
+    mask = np.zeros(size, dtype=bool)
+    mask[np.asarray(cells, dtype=np.int64)] = True
+    return mask
+
+
+def expand_any(values: np.ndarray, size: int, *, whole_as_float: bool = False) -> np.ndarray:
+    """A writable full-length copy of a 0-d or per-cell value array (any dtype).
+
+    With ``whole_as_float``, integer and boolean values become floats (for a value
+    that is later set to a fraction).
+    """
+    values = np.asarray(values)
+    if whole_as_float and values.dtype.kind in "iub":
+        values = values.astype(float)
+    if values.ndim:
+        return values.copy()
+    out = np.empty(size, dtype=values.dtype)
+    out[:] = [values[()]] * size if values.dtype == object else values[()]
+    return out
