@@ -33,12 +33,9 @@ Usage: python benchmarks/va_brian2.py [n_neurons] [t_stop_ms] [--cython]
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from va_common import benchmark_script, check, json_lines, rate_diffs, run_child
 
 # Executed in the child process: wrap build() and the first run_until() of the
 # backend class, then run va_coba.py as a script.
@@ -72,38 +69,13 @@ print("TIMINGS " + json.dumps(timings))
 """
 
 
-def benchmark_script() -> Path:
-    """Locate the shared ``va_coba.py``."""
-    shared = os.environ.get("PYNN_HW_SHARED")
-    candidates = [Path(shared)] if shared else []
-    candidates.append(REPO.parent / "shared")
-    for folder in candidates:
-        script = folder / "bench" / "va_coba.py"
-        if script.is_file():
-            return script
-    raise FileNotFoundError(f"va_coba.py not found under {[str(c) for c in candidates]}; "
-                            "set PYNN_HW_SHARED to the folder that holds bench/va_coba.py")
-
-
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.setdefault("PYNEST_QUIET", "1")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    return env
-
-
 def run(module: str, args: list[str], target: str = "numpy") -> dict:
     """Run the benchmark for one backend module; return its figures."""
-    done = subprocess.run([sys.executable, "-c", _INSTRUMENT, module, target,
-                           str(benchmark_script()), *args],
-                          capture_output=True, text=True, env=_env())
-    lines = done.stdout.splitlines()
-    results = [line for line in lines if line.startswith("{")]
-    timings = [line for line in lines if line.startswith("TIMINGS ")]
-    if done.returncode != 0 or not results or not timings:
-        raise RuntimeError(f"{module} benchmark failed (exit {done.returncode}):\n"
-                           f"{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
-    result = json.loads(results[-1])
+    done = run_child(["-c", _INSTRUMENT, module, target, str(benchmark_script()), *args])
+    results = json_lines(done.stdout)
+    timings = [line for line in done.stdout.splitlines() if line.startswith("TIMINGS ")]
+    check(done, module, bool(results and timings))
+    result = results[-1]
     timing = json.loads(timings[-1][len("TIMINGS "):])
     backend = timing["backend_build_s"] + timing.get("first_step_s", 0.0)
     return {"build_s": round(result["t_build"] + backend, 3),
@@ -120,9 +92,7 @@ def main(args: list[str], cython: bool = False) -> dict:
     print("pynn_hw.brian2:", json.dumps(brian), flush=True)
     nest = run("pynn_hw.nest", args)
     print("pynn_hw.nest:  ", json.dumps(nest), flush=True)
-    result = {"brian2": brian, "nest": nest,
-              "rate_diff_exc": round(brian["rate_exc"] / nest["rate_exc"] - 1.0, 4),
-              "rate_diff_inh": round(brian["rate_inh"] / nest["rate_inh"] - 1.0, 4)}
+    result = {"brian2": brian, "nest": nest, **rate_diffs(brian, nest)}
     if cython:
         # the first run ever compiles (minutes); later runs load Brian's disk cache
         result["brian2_cython"] = run("pynn_hw.brian2", args, target="cython")

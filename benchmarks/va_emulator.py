@@ -37,28 +37,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from va_common import benchmark_script, child_env, json_lines, rate_diffs, run_child
+
 #: The board the benchmark uses by default: 37 x 37 = 1369 chips (the network needs about
 #: 1330), links without delay (events cross the board within the cycle they leave a chip,
 #: so every connection has the board's 0.1 ms; with the shipped 2 cycles per hop the delays
 #: grow to several ms and the network, on NEST too, falls silent after its kick), 10^11
 #: events/s and 4096-event buffers per link, 8192 router entries per chip.
 DEFAULT_BOARD = "torus:37x37:1e11:8192:0:4096"
-
-
-def benchmark_script() -> Path:
-    """The shared ``va_coba.py`` (located as ``benchmarks/va_nest.py`` does)."""
-    import importlib.util
-    spec = importlib.util.spec_from_file_location("_va_nest", REPO / "benchmarks" / "va_nest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.benchmark_script()
 
 _DRIVER = r"""
 import json, logging, runpy, sys
@@ -99,17 +88,13 @@ def torus_file(spec: str, folder: Path) -> Path:
 
 
 def run_one(module: str, args: list[str], board: str | None) -> dict:
-    env = dict(os.environ, PYNEST_QUIET="1")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    if board:
-        env["PYNN_HW_BOARD"] = board
-    done = subprocess.run([sys.executable, "-c", _DRIVER, str(benchmark_script()), module, *args],
-                          capture_output=True, text=True, env=env)
-    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
-    if done.returncode != 0 or not lines:
+    env = child_env(PYNEST_QUIET="1", **({"PYNN_HW_BOARD": board} if board else {}))
+    done = run_child(["-c", _DRIVER, str(benchmark_script()), module, *args], env=env)
+    results = json_lines(done.stdout)
+    if done.returncode != 0 or not results:
         tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
         return {"error": tail[:2000]}
-    result = json.loads(lines[-1])
+    result = results[-1]
     timings = next((json.loads(line[9:]) for line in done.stdout.splitlines() if line.startswith("#timings ")), {})
     out = {"build_s": result["t_build"], "run_s": result["t_run"], "rate_exc": result["rate_exc"],
            "rate_inh": result["rate_inh"]}
@@ -153,8 +138,7 @@ def main() -> None:
         "emulator": emu, "nest": nest,
         "run_ratio": round(emu["run_s"] / nest["run_s"], 3) if ok else None,
         "total_ratio": round(emu["total_run_s"] / nest["run_s"], 3) if ok else None,
-        "rate_diff_exc": round((emu["rate_exc"] - nest["rate_exc"]) / nest["rate_exc"], 3) if ok else None,
-        "rate_diff_inh": round((emu["rate_inh"] - nest["rate_inh"]) / nest["rate_inh"], 3) if ok else None,
+        **(rate_diffs(emu, nest, digits=3) if ok else {"rate_diff_exc": None, "rate_diff_inh": None}),
     }
     print(json.dumps(summary))
 

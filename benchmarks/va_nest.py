@@ -29,53 +29,27 @@ from __future__ import annotations
 import json
 import os
 import resource
-import subprocess
 import sys
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-
-
-def benchmark_script() -> Path:
-    """Locate the shared ``va_coba.py``."""
-    shared = os.environ.get("PYNN_HW_SHARED")
-    candidates = [Path(shared)] if shared else []
-    candidates.append(REPO.parent / "shared")
-    for folder in candidates:
-        script = folder / "bench" / "va_coba.py"
-        if script.is_file():
-            return script
-    raise FileNotFoundError(f"va_coba.py not found under {[str(c) for c in candidates]}; "
-                            "set PYNN_HW_SHARED to the folder that holds bench/va_coba.py")
+from va_common import benchmark_script, check, json_lines, rate_diffs, run_child
 
 
 def pynn_python() -> str | None:
     """The interpreter to run PyNN with, or None if PyNN + NEST is not available."""
     python = os.environ.get("PYNN_PYTHON", sys.executable)
-    probe = subprocess.run([python, "-c", "import pyNN.nest"], capture_output=True,
-                           env=_quiet_env())
+    probe = run_child(["-c", "import pyNN.nest"], python=python)
     return python if probe.returncode == 0 else None
-
-
-def _quiet_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.setdefault("PYNEST_QUIET", "1")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    return env
 
 
 def run(python: str, module: str, args: list[str]) -> dict:
     """Run the benchmark for one module; return its JSON result."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    done = subprocess.run([python, str(benchmark_script()), module, *args],
-                          capture_output=True, text=True, env=_quiet_env())
+    done = run_child([str(benchmark_script()), module, *args], python=python)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
-    if done.returncode != 0 or not lines:
-        raise RuntimeError(f"{module} benchmark failed (exit {done.returncode}):\n"
-                           f"{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
-    result = json.loads(lines[-1])
+    results = json_lines(done.stdout)
+    check(done, module, bool(results))
+    result = results[-1]
     return {"build_s": result["t_build"], "run_s": result["t_run"],
             "total_s": round(result["t_build"] + result["t_run"], 3),
             "cpu_s": round(cpu, 3),
@@ -113,8 +87,7 @@ def main(args: list[str]) -> dict:
         for key, name in (("build_ratio", "build_s"), ("run_ratio", "run_s"),
                           ("total_ratio", "total_s"), ("cpu_ratio", "cpu_s")):
             result[key] = round(ours[name] / reference[name], 3) if reference[name] else None
-        result["rate_exc_rel_diff"] = round(ours["rate_exc"] / reference["rate_exc"] - 1, 4)
-        result["rate_inh_rel_diff"] = round(ours["rate_inh"] / reference["rate_inh"] - 1, 4)
+        result.update(rate_diffs(ours, reference, key="rate_{}_rel_diff"))
     return result
 
 

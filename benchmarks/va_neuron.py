@@ -25,12 +25,9 @@ Usage: python benchmarks/va_neuron.py [n_neurons] [t_stop_ms]
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from va_common import REPO, benchmark_script, check, json_lines, rate_diffs, run_child
 
 #: Runs va_coba.py with the backend's build() timed; prints the time as JSON.
 _RUNNER = """
@@ -59,35 +56,12 @@ print(json.dumps({"build_s": round(sum(timed) - sum(frozen), 3),
 """
 
 
-def benchmark_script() -> Path:
-    """Locate the shared ``va_coba.py``."""
-    shared = os.environ.get("PYNN_HW_SHARED")
-    candidates = [Path(shared)] if shared else []
-    candidates.append(REPO.parent / "shared")
-    for folder in candidates:
-        script = folder / "bench" / "va_coba.py"
-        if script.is_file():
-            return script
-    raise FileNotFoundError(f"va_coba.py not found under {[str(c) for c in candidates]}; "
-                            "set PYNN_HW_SHARED to the folder that holds bench/va_coba.py")
-
-
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.setdefault("PYNEST_QUIET", "1")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    return env
-
-
 def run(module: str, args: list[str]) -> dict:
     """Run the benchmark for one backend module; return its figures."""
-    done = subprocess.run([sys.executable, "-c", _RUNNER, str(benchmark_script()), module,
-                           *args], capture_output=True, text=True, env=_env(), cwd=REPO)
-    lines = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
-    if done.returncode != 0 or len(lines) < 2:
-        raise RuntimeError(f"{module} benchmark failed (exit {done.returncode}):\n"
-                           f"{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
-    result, timing = lines[-2], lines[-1]
+    done = run_child(["-c", _RUNNER, str(benchmark_script()), module, *args], cwd=REPO)
+    lines = json_lines(done.stdout, last=2)
+    check(done, module, len(lines) == 2)
+    result, timing = lines
     build, network = timing["build_s"], timing["network_s"]
     return {"build_s": build, "run_s": round(result["t_run"] - build - network, 3),
             "rate_exc": result["rate_exc"], "rate_inh": result["rate_inh"],
@@ -100,9 +74,7 @@ def main(args: list[str]) -> dict:
     print("pynn_hw.neuron:", json.dumps(neuron), flush=True)
     nest = run("pynn_hw.nest", args)
     print("pynn_hw.nest:  ", json.dumps(nest), flush=True)
-    return {"neuron": neuron, "nest": nest,
-            "rate_diff_exc": round(neuron["rate_exc"] / nest["rate_exc"] - 1, 4),
-            "rate_diff_inh": round(neuron["rate_inh"] / nest["rate_inh"] - 1, 4)}
+    return {"neuron": neuron, "nest": nest, **rate_diffs(neuron, nest)}
 
 
 if __name__ == "__main__":
