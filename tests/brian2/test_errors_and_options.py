@@ -84,16 +84,3 @@ def test_every_other_standard_type_builds_and_runs(net):
                 continue
             values = backend.get_signal(index, variable, clear=False).values
             assert values.shape == (21, 2) and np.isfinite(values).all(), (celltype, variable)
-
-
-def test_an_empty_population_builds_and_records_nothing(net):
-    builder = net()
-    builder.population(std.IF_cond_exp, 0, record={"spikes": "all", "v": "all"})
-    builder.population(std.IF_cond_exp, 1, record={"v": "all"})
-    backend = builder.build()
-    backend.run_until(1.0)
-    assert backend.get_spikes(0, clear=False).times.size == 0
-    assert backend.get_signal(0, "v", clear=False).values.shape == (11, 0)
-    assert backend.get_signal(1, "v", clear=False).values.shape == (11, 1)
-    backend.reset()
-    backend.run_until(0.5)

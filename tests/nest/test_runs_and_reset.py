@@ -1,72 +1,15 @@
-"""Running in pieces, clearing, resetting and threads on NEST."""
+"""What only NEST does on runs and resets: the held-back spikes of its look-ahead,
+threads, one kernel per process (the rest: tests/backends/test_common_runs_and_reset.py)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from pynn_hw.errors import RecordingError
 from pynn_hw.parameters import Sequence
 from pynn_hw.standardmodels import cells as std
-from pynn_hw.standardmodels import electrodes as el
 
-
-def small_network(builder, n=20, seed=3):
-    """Deterministic recurrent network: DC-driven cells, a spike array, random wiring."""
-    rng = np.random.default_rng(seed)
-    src = builder.population(std.SpikeSourceArray, 1, record={"spikes": "all"},
-                             spike_times=Sequence([5.0, 12.0, 30.0]))
-    cells = builder.population(std.IF_cond_exp, n, record={"spikes": "all", "v": [0, 5]},
-                               i_offset=rng.uniform(0.5, 1.5, n), tau_refrac=2.0, cm=0.25)
-    i, j = rng.integers(0, n, 200), rng.integers(0, n, 200)
-    builder.projection(cells, cells, i[:150], j[:150], rng.uniform(0.001, 0.01, 150),
-                       rng.choice([0.5, 1.0, 2.0], 150))
-    builder.projection(cells, cells, i[150:], j[150:], 0.02, 1.0, receptor="inhibitory")
-    builder.projection(src, cells, np.zeros(n, int), np.arange(n), 0.05, 1.5)
-    builder.current(el.StepCurrentSource, [1, 2, 3], times=[10.0, 20.0], amplitudes=[0.4, 0.0])
-    return cells
-
-
-def _sorted_spikes(data):
-    order = np.lexsort((data.times, data.cells))
-    return data.cells[order], data.times[order]
-
-
-def test_run_in_pieces_equals_one_run(net):
-    one = net()
-    cells = small_network(one)
-    backend = one.build()
-    backend.run_until(60.0)
-    whole = _sorted_spikes(backend.get_spikes(cells, clear=False))
-    v_whole = backend.get_signal(cells, "v", clear=False).values
-    backend.end()
-
-    pieces = net()
-    small_network(pieces)
-    backend = pieces.build()
-    for t in (7.3, 20.0, 20.05, 45.0, 60.0):
-        reached = backend.run_until(t)
-    assert reached == pytest.approx(60.0)
-    split = _sorted_spikes(backend.get_spikes(cells, clear=False))
-    assert whole[0].size > 20
-    np.testing.assert_array_equal(whole[0], split[0])
-    np.testing.assert_allclose(whole[1], split[1])
-    np.testing.assert_array_equal(v_whole, backend.get_signal(cells, "v", clear=False).values)
-
-
-def test_samples_cover_zero_to_t_and_clear_starts_after_it(net):
-    builder = net()
-    builder.population(std.IF_curr_exp, 2, record={"v": "all"}, interval=0.5)
-    backend = builder.build()
-    backend.run_until(10.0)
-    first = backend.get_signal(0, "v", clear=True)
-    # round(10 / 0.5) + 1 samples at 0, 0.5, ..., 10
-    assert first.values.shape == (21, 2) and first.t_start == 0.0
-    assert first.sampling_interval == 0.5
-    backend.run_until(12.0)
-    second = backend.get_signal(0, "v", clear=False)
-    assert second.t_start == pytest.approx(10.5) and second.values.shape == (4, 2)
-    assert not np.isnan(second.values).any()
+from ..support.networks import small_network, sorted_spikes
 
 
 def test_spikes_are_held_until_the_user_clock_reaches_them(net):
@@ -78,38 +21,6 @@ def test_spikes_are_held_until_the_user_clock_reaches_them(net):
     np.testing.assert_allclose(backend.get_spikes(0, clear=True).times, [2.0])
     backend.run_until(10.1)
     np.testing.assert_allclose(backend.get_spikes(0, clear=True).times, [10.1])
-
-
-def test_reset_replays_the_first_segment(net):
-    builder = net()
-    cells = small_network(builder)
-    backend = builder.build()
-    backend.run_until(50.0)
-    first = _sorted_spikes(backend.get_spikes(cells, clear=True))
-    v_first = backend.get_signal(cells, "v", clear=True).values
-    backend.reset()
-    backend.run_until(50.0)
-    second = _sorted_spikes(backend.get_spikes(cells, clear=True))
-    assert first[0].size > 20
-    np.testing.assert_array_equal(first[0], second[0])
-    np.testing.assert_array_equal(first[1], second[1])
-    np.testing.assert_array_equal(v_first, backend.get_signal(cells, "v", clear=True).values)
-
-
-def test_reset_keeps_changes_and_restores_initial_values(net):
-    builder = net()
-    builder.population(std.IF_curr_exp, 2, record={"v": "all", "spikes": "all"},
-                       initial={"v": -65.0})
-    backend = builder.build()
-    backend.run_until(5.0)
-    backend.set_state(0, np.array([1]), "v", np.array([-55.0]))
-    backend.set_parameters(0, np.array([0]), "i_offset", np.array([2.0]))
-    backend.reset()
-    backend.run_until(5.0)
-    v = backend.get_signal(0, "v", clear=False).values
-    np.testing.assert_array_equal(v[0], [-65.0, -55.0])
-    # cell 0 keeps i_offset = 2 nA: R I = 20 mV, v rises; cell 1 decays to rest
-    assert v[-1, 0] > -60.0 and v[-1, 1] < -55.0
 
 
 def test_initialize_after_a_run_changes_the_next_segment_only(net):
@@ -127,18 +38,6 @@ def test_initialize_after_a_run_changes_the_next_segment_only(net):
     assert backend.get_signal(0, "v", clear=True).values[0, 0] == -55.0
 
 
-def test_poisson_sources_give_a_new_realisation_after_reset(net):
-    builder = net(rng_seed=11)
-    builder.population(std.SpikeSourcePoisson, 5, record={"spikes": "all"}, rate=100.0)
-    backend = builder.build()
-    backend.run_until(200.0)
-    first = backend.get_spikes(0, clear=True).times
-    backend.reset()
-    backend.run_until(200.0)
-    second = backend.get_spikes(0, clear=True).times
-    assert first.size > 50 and not np.array_equal(np.sort(first), np.sort(second))
-
-
 def test_two_threads_give_the_same_spikes(net):
     results = []
     for threads in (1, 2):
@@ -146,42 +45,13 @@ def test_two_threads_give_the_same_spikes(net):
         cells = small_network(builder)
         backend = builder.build()
         backend.run_until(60.0)
-        results.append(_sorted_spikes(backend.get_spikes(cells, clear=False)))
+        results.append(sorted_spikes(backend.get_spikes(cells, clear=False)))
         results.append(backend.get_signal(cells, "v", clear=False).values)
         backend.end()
     assert results[0][0].size > 20
     np.testing.assert_array_equal(results[0][0], results[2][0])
     np.testing.assert_allclose(results[0][1], results[2][1])
     np.testing.assert_allclose(results[1], results[3])
-
-
-def test_recording_can_start_and_stop_after_build(net):
-    builder = net()
-    builder.population(std.IF_curr_exp, 3, i_offset=np.array([2.0, 2.0, 0.0]))
-    backend = builder.build()
-    backend.run_until(10.0)
-    backend.set_recording(0, "spikes", np.array([0]), 0.1)
-    backend.set_recording(0, "v", np.array([1, 2]), 0.1)
-    backend.run_until(40.0)
-    backend.set_recording(0, "spikes", np.array([], dtype=int), 0.1)
-    backend.run_until(80.0)
-    spikes = backend.get_spikes(0, clear=False)
-    assert set(spikes.cells) == {0}
-    assert spikes.times.min() > 10.0 and spikes.times.max() <= 40.0
-    v = backend.get_signal(0, "v", clear=False)
-    np.testing.assert_array_equal(v.cells, [1, 2])
-    assert v.values.shape == (801, 2)
-    # the multimeter joins when NEST is at 10 ms + min_delay: its first sample is
-    # one step later
-    assert np.isnan(v.values[1:102]).all() and not np.isnan(v.values[102:]).any()
-
-
-def test_unrecorded_variable_is_a_recording_error(net):
-    builder = net()
-    builder.population(std.IF_curr_exp, 1)
-    backend = builder.build()
-    with pytest.raises(RecordingError, match="not recorded"):
-        backend.get_signal(0, "v", clear=False)
 
 
 def test_a_second_build_takes_over_the_kernel(net):
@@ -193,15 +63,3 @@ def test_a_second_build_takes_over_the_kernel(net):
     second.build().run_until(1.0)
     with pytest.raises(RuntimeError, match="taken over"):
         old.run_until(2.0)
-
-
-def test_empty_populations(net):
-    builder = net()
-    builder.population(std.IF_cond_exp, 0, record={"spikes": "all", "v": "all"})
-    builder.population(std.SpikeSourceArray, 0, record={"spikes": "all"})
-    builder.population(std.IF_cond_exp, 2, record={"v": "all"})
-    backend = builder.build()
-    backend.run_until(5.0)
-    assert backend.get_spikes(0, clear=False).times.size == 0
-    assert backend.get_signal(0, "v", clear=False).values.shape == (51, 0)
-    assert backend.get_signal(2, "v", clear=False).values.shape == (51, 2)

@@ -1,4 +1,5 @@
-"""Single-neuron dynamics on NEURON checked against closed-form solutions."""
+"""Single-neuron dynamics on NEURON checked against closed-form solutions (with
+tests/backends/test_common_neuron_dynamics.py)."""
 
 from __future__ import annotations
 
@@ -9,39 +10,7 @@ from pynn_hw.parameters import Sequence
 from pynn_hw.standardmodels import cells as std
 from pynn_hw.standardmodels import electrodes as el
 
-DT = 0.1
-
-
-def first_spike_time(tau_m, cm, current, v_rest, v_thresh):
-    """Time for V to climb from v_rest to v_thresh under a constant current.
-
-    V(t) = v_rest + R I (1 - exp(-t / tau_m)) with R = tau_m / cm, so
-    t* = tau_m ln(R I / (R I - (v_thresh - v_rest))).
-    """
-    ri = tau_m / cm * current
-    return tau_m * np.log(ri / (ri - (v_thresh - v_rest)))
-
-
-LIF = dict(tau_m=20.0, cm=0.5, i_offset=1.2, v_rest=-65.0, v_thresh=-50.0, v_reset=-70.0,
-           tau_refrac=2.0)
-# R I = 40 * 1.2 = 48 mV, gap 15 mV: t* = 20 ln(48/33) = 7.494 ms
-T_STAR = first_spike_time(20.0, 0.5, 1.2, -65.0, -50.0)
-# after a spike V sits at v_reset for tau_refrac, then charges towards
-# v_rest + R I = -17 mV: t_c = tau_m ln((-17 + 70) / (-17 + 50)) = 9.477 ms
-CHARGING = 20.0 * np.log((-17.0 + 70.0) / (-17.0 + 50.0))
-
-
-@pytest.mark.parametrize("celltype", [std.IF_cond_exp, std.IF_curr_exp, std.IF_cond_alpha,
-                                      std.IF_curr_alpha])
-def test_first_spike_under_dc_is_within_one_step_of_the_threshold_crossing(net, celltype):
-    builder = net()
-    builder.population(celltype, 1, record={"spikes": "all"}, **LIF)
-    backend = builder.build()
-    backend.run_until(10.0)
-    times = backend.get_spikes(0, clear=False).times
-    assert times.size == 1
-    assert T_STAR <= times[0] < T_STAR + DT
-    assert times[0] == pytest.approx(7.5)
+from ..support.analytic import DT, LIF, T_STAR, psp_exp
 
 
 def test_dc_source_gives_the_same_first_spike_as_i_offset(net):
@@ -52,16 +21,6 @@ def test_dc_source_gives_the_same_first_spike_as_i_offset(net):
     backend.run_until(10.0)
     times = backend.get_spikes(0, clear=False).times
     assert times.size == 1 and T_STAR <= times[0] < T_STAR + DT
-
-
-def test_interspike_interval_is_refractory_period_plus_charging_time(net):
-    builder = net()
-    builder.population(std.IF_curr_exp, 1, record={"spikes": "all"}, **LIF)
-    backend = builder.build()
-    backend.run_until(100.0)
-    isi = np.diff(backend.get_spikes(0, clear=False).times)
-    assert isi.size >= 7
-    assert np.all(np.abs(isi - (2.0 + CHARGING)) <= DT + 1e-9)
 
 
 def test_membrane_is_held_at_v_reset_during_the_refractory_period(net):
@@ -95,14 +54,6 @@ def test_membrane_trace_follows_the_exponential_charging_curve(net):
     np.testing.assert_allclose(signal.values[:, 0], expected, atol=2e-3)
 
 
-def psp_exp(t, weight, cm, tau_m, tau_syn):
-    """Membrane response to a current w exp(-t / tau_syn) starting at t = 0:
-    u(t) = w / cm * tau_m tau_syn / (tau_m - tau_syn) (exp(-t/tau_m) - exp(-t/tau_syn))."""
-    t = np.maximum(t, 0.0)
-    return weight / cm * tau_m * tau_syn / (tau_m - tau_syn) * (
-        np.exp(-t / tau_m) - np.exp(-t / tau_syn))
-
-
 def test_psp_of_if_curr_exp_has_the_analytic_peak(net):
     # the spike at 10 ms arrives after 1 ms: the current starts at 11 ms;
     # peak at t_p = ln(tau_m / tau_syn) tau_m tau_syn / (tau_m - tau_syn) = 3.662 ms later
@@ -121,23 +72,6 @@ def test_psp_of_if_curr_exp_has_the_analytic_peak(net):
     assert v.max() == pytest.approx(expected.max(), rel=5e-3)
     assert abs(t[np.argmax(v)] - t_peak) <= DT
     np.testing.assert_allclose(v[:110], 0.0, atol=1e-9)   # nothing before arrival
-
-
-def test_conductance_jumps_by_the_weight_when_the_spike_arrives(net):
-    builder = net()
-    builder.population(std.SpikeSourceArray, 1, spike_times=Sequence([5.0]))
-    builder.population(std.IF_cond_exp, 1, record={"gsyn_exc": "all", "gsyn_inh": "all"},
-                       tau_syn_E=5.0)
-    builder.projection(0, 1, [0], [0], 0.01, 2.0)
-    backend = builder.build()
-    backend.run_until(20.0)
-    g = backend.get_signal(1, "gsyn_exc", clear=False).values[:, 0]
-    assert np.all(g[:70] == 0.0)
-    # arrival at 7.0 ms: g = w exp(-(t - 7) / tau) afterwards
-    t = np.arange(g.size) * DT
-    after = t > 7.0 + 1e-9
-    np.testing.assert_allclose(g[after], 0.01 * np.exp(-(t[after] - 7.0) / 5.0), rtol=1e-9)
-    assert np.all(backend.get_signal(1, "gsyn_inh", clear=False).values == 0.0)
 
 
 def test_alpha_conductance_peaks_at_the_weight_tau_after_arrival(net):

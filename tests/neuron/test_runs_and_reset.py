@@ -1,4 +1,5 @@
-"""Several runs, reset, and changes between runs on NEURON."""
+"""Several runs, reset, and changes between runs on NEURON (with
+tests/backends/test_common_runs_and_reset.py)."""
 
 from __future__ import annotations
 
@@ -60,31 +61,6 @@ def test_reset_restores_initial_values_and_deterministic_spikes(net):
     np.testing.assert_array_equal(_spike_list(first)[1], _spike_list(second)[1])
     np.testing.assert_allclose(v_first.values, v_second.values)
     assert v_second.t_start == 0.0 and v_second.values.shape == (501, 2)
-
-
-def test_poisson_sources_draw_a_new_realisation_after_reset(net):
-    builder = net()
-    builder.population(std.SpikeSourcePoisson, 5, record={"spikes": "all"}, rate=100.0)
-    backend = builder.build()
-    backend.run_until(100.0)
-    first = backend.get_spikes(0, clear=True).times
-    backend.reset()
-    backend.run_until(100.0)
-    second = backend.get_spikes(0, clear=True).times
-    assert first.size != second.size or not np.allclose(np.sort(first), np.sort(second))
-
-
-def test_clear_returns_each_sample_once(net):
-    builder = net()
-    builder.population(std.IF_cond_exp, 1, record={"v": "all"}, interval=0.5, i_offset=0.3)
-    backend = builder.build()
-    backend.run_until(10.0)
-    a = backend.get_signal(0, "v", clear=True)
-    backend.run_until(20.0)
-    b = backend.get_signal(0, "v", clear=True)
-    assert a.values.shape == (21, 1) and a.t_start == 0.0
-    assert b.values.shape == (20, 1) and b.t_start == pytest.approx(10.5)
-    assert a.sampling_interval == 0.5
 
 
 def test_state_and_parameter_changes_between_runs(net):

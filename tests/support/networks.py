@@ -16,6 +16,8 @@ import pytest
 from pynn_hw.network import (CurrentSourceSpec, Network, PopulationSpec, ProjectionSpec,
                              RecordingSpec)
 from pynn_hw.parameters import Sequence
+from pynn_hw.standardmodels import cells as std
+from pynn_hw.standardmodels import electrodes as el
 from pynn_hw.standardmodels.synapses import StaticSynapse
 
 
@@ -134,3 +136,29 @@ def ignore_brian2_deprecations(items: list[Any], folder: str) -> None:
                 "ignore::DeprecationWarning:pyparsing"))
             item.add_marker(pytest.mark.filterwarnings(
                 "ignore:.*deprecated.*:DeprecationWarning"))
+
+
+def small_network(builder: NetBuilder, n: int = 20, seed: int = 3) -> int:
+    """Deterministic recurrent network: DC-driven cells, a spike array, random wiring.
+
+    Returns the index of the cells' population (spikes of all, v of cells 0 and 5
+    recorded).
+    """
+    rng = np.random.default_rng(seed)
+    src = builder.population(std.SpikeSourceArray, 1, record={"spikes": "all"},
+                             spike_times=Sequence([5.0, 12.0, 30.0]))
+    cells = builder.population(std.IF_cond_exp, n, record={"spikes": "all", "v": [0, 5]},
+                               i_offset=rng.uniform(0.5, 1.5, n), tau_refrac=2.0, cm=0.25)
+    i, j = rng.integers(0, n, 200), rng.integers(0, n, 200)
+    builder.projection(cells, cells, i[:150], j[:150], rng.uniform(0.001, 0.01, 150),
+                       rng.choice([0.5, 1.0, 2.0], 150))
+    builder.projection(cells, cells, i[150:], j[150:], 0.02, 1.0, receptor="inhibitory")
+    builder.projection(src, cells, np.zeros(n, int), np.arange(n), 0.05, 1.5)
+    builder.current(el.StepCurrentSource, [1, 2, 3], times=[10.0, 20.0], amplitudes=[0.4, 0.0])
+    return cells
+
+
+def sorted_spikes(data: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Cells and times of SpikeData ordered by cell, then time."""
+    order = np.lexsort((data.times, data.cells))
+    return data.cells[order], data.times[order]
