@@ -207,3 +207,17 @@ def test_multi_chip_board_with_links():
     assert result.dropped.link_bandwidth.shape == (64,)  # 32 links, both directions
     assert result.trace_neurons.shape == (16, 4)
     assert_same_run(result, direct)
+
+
+def test_delayed_replies_are_waited_for_or_repeated():
+    """Replies held back longer than the time-out: the host repeats the request, the board
+    answers from its reply cache, and the late copies are dropped as stale."""
+    events = input_events(500, seed=8)
+    _, direct = reference(300, events)
+    client = BoardClient.open("emu://single_chip?faults=delay%3D0.08%2Cdelay_rate%3D0.3%2Cseed%3D2",
+                              min_rto=0.05, max_rto=0.05)
+    client.load(tonic_configs(SPEC))
+    client.write_input(events)
+    assert_same_run(client.run(300), direct)
+    assert client.transport.faults.counts["delayed"] > 0
+    assert client.link.stats["timeouts"] > 0 and client.link.stats["stale"] > 0

@@ -126,3 +126,10 @@ def test_usb_unplugged_board_vanishes(usb_board):
     usb_board.devices[0].faults.disconnected = True
     with pytest.raises(BoardVanishedError, match="went away during load, upload to CONFIG_IN at byte 0"):
         client.load(tonic_configs(SPEC))
+
+
+def test_pty_session_with_a_noisy_line():
+    """Flipped, dropped and repeated bytes on a real pseudo-terminal (idle detection of lost delimiters)."""
+    with PtyBoard(SPEC, faults="flip=0.003,drop=0.001,duplicate=0.001,seed=9") as board:
+        check_session(board.url)
+        assert board.faults.counts["flipped"] > 0
