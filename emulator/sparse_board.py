@@ -167,6 +167,10 @@ class SparseBoard(SparseEventNetwork):
                               self._source)
         if keep_state and old is not None:
             live.carry_state_from(old)
+        if self._paths is not None:     # instant links: each route target's path, found once here
+            far = live.out_kind >= 0
+            src_chip = (live.global_ids // NEURONS_PER_CHIP)[:, None]
+            live.out_path = np.where(far, np.searchsorted(self._paths[0], src_chip * self.n_chips + live.out_kind), -1)
         self._live = live
         self._set_trace_sources()
 

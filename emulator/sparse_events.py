@@ -38,9 +38,8 @@ class SparseEventNetwork:
         if far.any():
             src_chip = np.repeat(live.global_ids[fired] // NEURONS_PER_CHIP, width)[mask][far]
             entry = (src_chip, kind[far], t[far], rows[far])
-            if self._paths is not None:     # instant links: the path of each event, found once here
-                key = src_chip * self.n_chips + entry[1]
-                entry += (np.searchsorted(self._paths[0], key),)
+            if self._paths is not None:     # instant links: the path of each event (found at load)
+                entry += (live.out_path[fired].ravel()[mask][far],)
             self._link_queue.setdefault(cycle + 1, []).append(entry)
 
     def _advance_links(self, cycle: int) -> None:

@@ -91,6 +91,8 @@ class LiveSet:
         self.slot_decay = slot_decay
         self.row_ptr, self.tgt_flat, self.tgt_eff, self.row_nnz = row_ptr, tgt_flat, tgt_eff, row_nnz
         self.out_rows, self.out_kind = out_rows, out_kind
+        #: per target of a live neuron: its path in the instant-link path table (-1: none)
+        self.out_path: np.ndarray | None = None
         self.reset_state()
 
     def reset_state(self) -> None:
