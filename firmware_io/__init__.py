@@ -1,8 +1,12 @@
 """The hardware contract of pynn-hw: chip constants, chip configuration,
 code <-> unit transfer functions, board description, configuration image and
-event packet formats (see ``docs/hardware.md``).
+event packet formats (see ``docs/hardware.md``), and the wire protocol and
+transports that reach a board (``firmware_io.protocol``, ``firmware_io.transports``,
+see ``docs/protocol.md``).
 
-Depends on numpy, networkx and the standard library only.
+Depends on numpy, networkx and the standard library; the transports also use
+pyserial and pyusb, imported only when a transport is opened. No other package of
+the project is imported.
 """
 
 from . import constants, units
