@@ -25,6 +25,9 @@ BACKENDS: dict[str, tuple[str, str, dict[str, Any]]] = {
 UNSUPPORTED: dict[str, dict[str, str]] = {
     "nest": {},
     "brian2": {
+        "test_records_every_recordable_starting_from_the_initial_values":
+            "tests/brian2/test_errors_and_options.py builds every type in one network "
+            "(a Brian build per type is slow) and checks the first samples there",
         "test_first_spike_is_the_first_step_after_threshold":
             "tests/brian2/test_neuron_dynamics.py builds the LIF types once per module "
             "(lif_runs) and checks this there: a Brian build per test is slow",

@@ -1,4 +1,5 @@
-"""Current sources on Brian 2: timing, units, recording of the injected current."""
+"""Current sources on Brian 2: timing, units, recording of the injected current (with
+tests/backends/test_common_current_sources.py)."""
 
 from __future__ import annotations
 
@@ -95,24 +96,6 @@ def test_noisy_source_mean_and_spread_independent_per_cell(net):
     assert not np.allclose(v[:, 0], v[:, 1])
 
 
-def test_changing_a_source_between_runs_and_reset(net):
-    builder = net()
-    _cell(builder)
-    builder.current(el.DCSource, [0], record=True, amplitude=0.1, start=1.0, stop=1e12)
-    backend = builder.build()
-    backend.run_until(5.0)
-    backend.set_current_source(0, {"amplitude": 0.4, "start": 1.0, "stop": 1e12})
-    backend.run_until(10.0)
-    i = backend.get_current(0, clear=False).values[:, 0]
-    assert i[30] == pytest.approx(0.1) and i[-1] == pytest.approx(0.4)
-    backend.reset()
-    backend.run_until(3.0)
-    i = backend.get_current(0, clear=False).values[:, 0]
-    np.testing.assert_array_equal(i, np.where(np.arange(31) >= 10, 0.4, 0.0))
-    v = backend.get_signal(0, "v", clear=False).values[:, 0]
-    assert v[-1] == pytest.approx(-65.0 + 8.0 * (1.0 - np.exp(-0.2)), abs=1e-9)
-
-
 def test_two_sources_add_up(net):
     builder = net()
     _cell(builder)
@@ -122,11 +105,3 @@ def test_two_sources_add_up(net):
     backend.run_until(1.0)
     v = backend.get_signal(0, "v", clear=False).values[-1, 0]
     assert v == pytest.approx(-65.0 + 5.0 * (1.0 - np.exp(-0.1)), abs=1e-9)
-
-
-def test_spike_sources_take_no_current(net):
-    builder = net()
-    builder.population(std.SpikeSourcePoisson, 2)
-    builder.current(el.DCSource, [0, 1])
-    with pytest.raises(TypeError, match="spike sources take no current"):
-        builder.build()

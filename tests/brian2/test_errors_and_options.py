@@ -84,3 +84,5 @@ def test_every_other_standard_type_builds_and_runs(net):
                 continue
             values = backend.get_signal(index, variable, clear=False).values
             assert values.shape == (21, 2) and np.isfinite(values).all(), (celltype, variable)
+            initial = celltype.default_initial_values.get(variable, 0.0)
+            assert values[0] == pytest.approx([initial, initial]), (celltype, variable)

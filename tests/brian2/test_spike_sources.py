@@ -1,4 +1,5 @@
-"""Spike sources on Brian 2: exact playback and the statistics of random sources."""
+"""Spike sources on Brian 2: rounding, changes between runs and the statistics of random
+sources (with tests/backends/test_common_spike_sources.py)."""
 
 from __future__ import annotations
 
@@ -8,31 +9,6 @@ import pytest
 from pynn_hw.errors import InvalidParameterValueError, RoundingWarning
 from pynn_hw.parameters import Sequence
 from pynn_hw.standardmodels import cells as std
-
-
-def test_spike_array_plays_back_exact_times(net):
-    builder = net()
-    times = [[0.5, 1.0, 7.3, 20.0], [], [3.3]]
-    builder.population(std.SpikeSourceArray, 3, record={"spikes": "all"},
-                       spike_times=np.array([Sequence(t) for t in times], dtype=object))
-    backend = builder.build()
-    backend.run_until(25.0)
-    spikes = backend.get_spikes(0, clear=False)
-    order = np.lexsort((spikes.times, spikes.cells))
-    np.testing.assert_array_equal(spikes.cells[order], [0, 0, 0, 0, 2])
-    np.testing.assert_allclose(spikes.times[order], [0.5, 1.0, 7.3, 20.0, 3.3], atol=1e-12)
-
-
-def test_spike_array_drives_a_synapse_after_its_delay(net):
-    builder = net()
-    src = builder.population(std.SpikeSourceArray, 1, spike_times=Sequence([4.0]))
-    cell = builder.population(std.IF_cond_exp, 1, record={"gsyn_exc": "all"})
-    builder.projection(src, cell, [0], [0], 0.01, 2.5)
-    backend = builder.build()
-    backend.run_until(10.0)
-    g = backend.get_signal(cell, "gsyn_exc", clear=False).values[:, 0]
-    assert np.flatnonzero(g)[0] == 65          # 4.0 + 2.5 ms
-    assert g[65] == pytest.approx(0.01)
 
 
 def test_spike_at_time_zero_moves_to_the_first_step(net):
@@ -115,28 +91,6 @@ def test_poisson_refractory_has_a_dead_time_and_keeps_the_mean_rate(net):
     cells, times = spikes.cells[order], spikes.times[order]
     isi = np.diff(times)[np.diff(cells) == 0]
     assert isi.min() >= 5.0 - 1e-9
-
-
-def test_gamma_source_rate_and_regularity(net):
-    # alpha 4, beta 200 Hz: rate beta / alpha = 50 Hz, ISI CV 1 / sqrt(alpha) = 0.5
-    builder = net(rng_seed=7)
-    builder.population(std.SpikeSourceGamma, 100, record={"spikes": "all"}, alpha=4.0,
-                       beta=200.0)
-    backend = builder.build()
-    backend.run_until(2000.0)
-    spikes = backend.get_spikes(0, clear=False)
-    # 10000 spikes expected; sd about 50 (gamma counts vary less than Poisson)
-    assert spikes.times.size == pytest.approx(10000, rel=0.03)
-    order = np.lexsort((spikes.times, spikes.cells))
-    isi = np.diff(spikes.times[order])[np.diff(spikes.cells[order]) == 0]
-    assert isi.std() / isi.mean() == pytest.approx(0.5, abs=0.04)
-
-
-def test_gamma_shape_must_be_a_whole_number(net):
-    builder = net()
-    builder.population(std.SpikeSourceGamma, 2, alpha=2.5)
-    with pytest.raises(InvalidParameterValueError, match="whole number"):
-        builder.build()
 
 
 def test_refractory_source_cannot_exceed_one_over_its_dead_time(net):

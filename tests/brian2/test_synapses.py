@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pynn_hw.errors import NoModelAvailableError, NonExistentParameterError, RoundingWarning
+from pynn_hw.errors import NoModelAvailableError, RoundingWarning
 from pynn_hw.network import ProjectionSpec
 from pynn_hw.parameters import Sequence
 from pynn_hw.standardmodels import cells as std
@@ -87,23 +87,6 @@ def test_izhikevich_jump_arrives_after_the_delay(net):
     # Euler steps of the resting dynamics, then +5 mV in the state at 1.7 ms
     jump = np.diff(v)
     assert np.argmax(jump) == 16 and jump[16] > 4.5
-
-
-def test_unknown_synapse_parameter(net):
-    builder = net()
-    a = builder.population(std.IF_cond_exp, 2)
-    builder.projection(a, a, [0], [1], 0.01, 1.0)
-    backend = builder.build()
-    with pytest.raises(NonExistentParameterError, match="U"):
-        backend.get_synapse_parameter(0, "U")
-
-
-def test_gap_junction_receptor_is_not_available(net):
-    builder = net()
-    a = builder.population(std.HH_cond_exp, 2)
-    builder.projection(a, a, [0], [1], 0.01, 1.0, receptor="source_section.gap")
-    with pytest.raises(NoModelAvailableError, match="source_section.gap.*HH_cond_exp"):
-        builder.build()
 
 
 def test_projection_onto_a_spike_source_is_refused(net):

@@ -1,4 +1,5 @@
-"""Every standard cell type NEST provides builds, runs and records its variables."""
+"""Every standard cell type has a NEST model that receives its parameters (that each
+builds, runs and records: tests/backends/test_common_cell_types.py)."""
 
 from __future__ import annotations
 
@@ -12,21 +13,6 @@ from pynn_hw.standardmodels import cells as std
 from software_backends.nest.cells import CELL_MODELS, READ_ONLY_STATE
 
 NEURONS = sorted(CELL_MODELS, key=lambda cls: cls.__name__)
-
-
-@pytest.mark.parametrize("celltype", NEURONS, ids=lambda cls: cls.__name__)
-def test_records_every_recordable_starting_from_the_initial_values(net, celltype):
-    builder = net()
-    variables = [v for v in celltype.recordable if v != "spikes"]
-    builder.population(celltype, 2, record={v: "all" for v in ["spikes", *variables]})
-    backend = builder.build()
-    backend.run_until(5.0)
-    for var in variables:
-        signal = backend.get_signal(0, var, clear=False)
-        assert signal.values.shape == (51, 2), var
-        assert np.isfinite(signal.values).all(), var
-        initial = celltype.default_initial_values.get(var, 0.0)
-        assert signal.values[0] == pytest.approx([initial, initial]), var
 
 
 def test_every_standard_cell_type_has_a_nest_model():

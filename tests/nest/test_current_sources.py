@@ -1,4 +1,5 @@
-"""Current sources on NEST: timing, units, recording of the injected current."""
+"""Current sources on NEST: timing, units, recording of the injected current (with
+tests/backends/test_common_current_sources.py)."""
 
 from __future__ import annotations
 
@@ -96,23 +97,3 @@ def test_noisy_source_mean_and_spread(net):
     assert i.mean() == pytest.approx(0.1, abs=0.03)
     assert i.std() == pytest.approx(0.4, rel=0.05)
     assert np.unique(i[:1000]).size <= 102
-
-
-def test_changing_a_source_between_runs(net):
-    builder = net(min_delay=0.1)
-    _cell(builder)
-    builder.current(el.DCSource, [0], record=True, amplitude=0.1, start=1.0, stop=1e12)
-    backend = builder.build()
-    backend.run_until(5.0)
-    backend.set_current_source(0, {"amplitude": 0.4, "start": 1.0, "stop": 1e12})
-    backend.run_until(10.0)
-    i = backend.get_current(0, clear=False).values[:, 0]
-    assert i[30] == pytest.approx(0.1) and i[-1] == pytest.approx(0.4)
-
-
-def test_spike_sources_take_no_current(net):
-    builder = net()
-    builder.population(std.SpikeSourcePoisson, 2)
-    builder.current(el.DCSource, [0, 1])
-    with pytest.raises(TypeError, match="spike sources take no current"):
-        builder.build()

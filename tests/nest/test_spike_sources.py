@@ -1,4 +1,5 @@
-"""Spike sources on NEST: exact playback, window, rate and interval statistics."""
+"""Spike sources on NEST: exact playback, window, rate and interval statistics (with
+tests/backends/test_common_spike_sources.py)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ def _object_array(items):
     return out
 
 
-@pytest.mark.parametrize("precision", ["on_grid", "off_grid"])
-def test_spike_array_plays_back_exact_times(net, precision):
-    builder = net(spike_precision=precision, min_delay=0.2)
+def test_spike_array_plays_back_exact_times_off_grid(net):
+    # on the grid: tests/backends/test_common_spike_sources.py
+    builder = net(spike_precision="off_grid", min_delay=0.2)
     times = _object_array([Sequence([0.5, 1.0, 7.3, 20.0]), Sequence([]), Sequence([3.3])])
     builder.population(std.SpikeSourceArray, 3, record={"spikes": "all"}, spike_times=times)
     backend = builder.build()
@@ -27,18 +28,6 @@ def test_spike_array_plays_back_exact_times(net, precision):
     order = np.lexsort((spikes.times, spikes.cells))
     np.testing.assert_array_equal(spikes.cells[order], [0, 0, 0, 0, 2])
     np.testing.assert_allclose(spikes.times[order], [0.5, 1.0, 7.3, 20.0, 3.3], atol=1e-9)
-
-
-def test_spike_array_arrives_after_the_synaptic_delay(net):
-    # a spike at 4.0 ms through a 2.5 ms delay: gsyn_exc jumps in the sample at 6.5 ms
-    builder = net()
-    src = builder.population(std.SpikeSourceArray, 1, spike_times=Sequence([4.0]))
-    cell = builder.population(std.IF_cond_exp, 1, record={"gsyn_exc": "all"})
-    builder.projection(src, cell, [0], [0], 0.01, 2.5)
-    backend = builder.build()
-    backend.run_until(8.0)
-    g = backend.get_signal(cell, "gsyn_exc", clear=False).values[:, 0]
-    assert np.flatnonzero(g)[0] == 65
 
 
 def test_spikes_too_early_for_nest_move_with_a_warning(net):
@@ -116,19 +105,6 @@ def test_poisson_rates_per_cell(net):
     assert abs(counts[0] - 50) < 30 and abs(counts[1] - 1000) < 130
 
 
-def test_gamma_source_rate_and_regularity(net):
-    # alpha = 4, beta = 200 Hz: rate beta/alpha = 50 Hz, ISI CV = 1/sqrt(alpha) = 0.5
-    builder = net(rng_seed=99)
-    builder.population(std.SpikeSourceGamma, 100, record={"spikes": "all"}, alpha=4.0,
-                       beta=200.0)
-    backend = builder.build()
-    backend.run_until(2000.0)
-    spikes = backend.get_spikes(0, clear=False)
-    assert abs(spikes.times.size - 10000) < 500
-    _, cv = _isi_stats(spikes, 100)
-    assert cv == pytest.approx(0.5, abs=0.05)
-
-
 def test_refractory_poisson_has_no_interval_below_dead_time(net):
     builder = net(rng_seed=5)
     builder.population(std.SpikeSourcePoissonRefractory, 50, record={"spikes": "all"},
@@ -139,13 +115,6 @@ def test_refractory_poisson_has_no_interval_below_dead_time(net):
     isis, _ = _isi_stats(spikes, 50)
     assert isis.min() >= 5.0 - 1e-9
     assert abs(spikes.times.size - 8000) < 600
-
-
-def test_gamma_shape_must_be_whole(net):
-    builder = net()
-    builder.population(std.SpikeSourceGamma, 1, alpha=2.5)
-    with pytest.raises(ValueError, match="alpha must be a whole number"):
-        builder.build()
 
 
 def test_inhomogeneous_gamma_with_constant_parameters_is_a_gamma_process(net):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pynn_hw.errors import NonExistentParameterError, NoModelAvailableError, RoundingWarning
+from pynn_hw.errors import RoundingWarning
 from pynn_hw.standardmodels import cells as std
 
 
@@ -127,23 +127,6 @@ def test_delay_beyond_max_delay_after_build_is_refused(net):
     backend = builder.build()
     with pytest.raises(ValueError, match=r"delays must lie in \[0.1, 5.0\] ms"):
         backend.set_synapse_parameter(0, "delay", np.array([7.0]))
-
-
-def test_unknown_synapse_parameter(net):
-    builder = net()
-    pre, post = _two_populations(builder, n=2)
-    builder.projection(pre, post, [0], [0], 0.01, 1.0)
-    backend = builder.build()
-    with pytest.raises(NonExistentParameterError, match="U"):
-        backend.get_synapse_parameter(0, "U")
-
-
-def test_receptor_missing_on_nest_is_refused(net):
-    builder = net()
-    pre, post = _two_populations(builder, post_type=std.HH_cond_exp, n=1)
-    builder.projection(pre, post, [0], [0], 0.01, 1.0, receptor="source_section.gap")
-    with pytest.raises(NoModelAvailableError, match="source_section.gap"):
-        builder.build()
 
 
 def test_empty_projection(net):

@@ -1,4 +1,5 @@
-"""Every cell type the NEURON backend supports builds, records and behaves."""
+"""Every cell type the NEURON backend supports fires and behaves (that each builds and
+records: tests/backends/test_common_cell_types.py)."""
 
 from __future__ import annotations
 
@@ -8,26 +9,6 @@ import pytest
 from pynn_hw.errors import NoModelAvailableError, NonExistentParameterError, RecordingError
 from pynn_hw.parameters import Sequence
 from pynn_hw.standardmodels import cells as std
-
-from software_backends.neuron.cells import CELL_MODELS
-
-NEURONS = list(CELL_MODELS)
-
-
-@pytest.mark.parametrize("celltype", NEURONS, ids=lambda c: c.__name__)
-def test_every_recordable_is_recorded_with_the_sample_at_t0(net, celltype):
-    builder = net()
-    recordables = [v for v in celltype.recordable if v != "spikes"]
-    builder.population(celltype, 2, record={v: "all" for v in ["spikes", *recordables]})
-    backend = builder.build()
-    backend.run_until(5.0)
-    for variable in recordables:
-        signal = backend.get_signal(0, variable, clear=False)
-        assert signal.values.shape == (51, 2), variable
-        assert np.all(np.isfinite(signal.values)), variable
-        initial = celltype.default_initial_values.get(variable)
-        if initial is not None:
-            np.testing.assert_allclose(signal.values[0], initial, err_msg=variable)
 
 
 @pytest.mark.parametrize("celltype, current", [
@@ -95,14 +76,6 @@ def test_models_pynn_lacks_on_neuron_raise_no_model_available(net, celltype):
     with pytest.raises(NoModelAvailableError, match=celltype.__name__) as info:
         builder.build()
     assert "IF_cond_exp" in str(info.value) and "SpikeSourceArray" in str(info.value)
-
-
-def test_gap_junction_receptor_is_refused(net):
-    builder = net()
-    builder.population(std.HH_cond_exp, 2)
-    builder.projection(0, 0, [0], [1], 0.01, 1.0, receptor="source_section.gap")
-    with pytest.raises(NoModelAvailableError, match="source_section.gap"):
-        builder.build()
 
 
 def test_unknown_recordable_and_state_errors(net):

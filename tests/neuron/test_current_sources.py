@@ -1,4 +1,5 @@
-"""Current sources on NEURON: recorded currents and their effect on the membrane."""
+"""Current sources on NEURON: recorded currents and their effect on the membrane (with
+tests/backends/test_common_current_sources.py)."""
 
 from __future__ import annotations
 
@@ -79,11 +80,3 @@ def test_noisy_current_has_the_requested_mean_and_spread(net):
     # both cells get the same noise: their membranes move together
     v = backend.get_signal(0, "v", clear=False).values
     np.testing.assert_allclose(v[:, 0], v[:, 1])
-
-
-def test_current_into_a_spike_source_is_refused(net):
-    builder = net()
-    builder.population(std.SpikeSourcePoisson, 1)
-    builder.current(el.DCSource, [0])
-    with pytest.raises(TypeError, match="spike sources take no current"):
-        builder.build()

@@ -1,4 +1,5 @@
-"""Spike sources on NEURON: playback, rates and interval statistics, reseeding."""
+"""Spike sources on NEURON: playback, rates and interval statistics, reseeding (with
+tests/backends/test_common_spike_sources.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from pynn_hw.parameters import Sequence
 from pynn_hw.standardmodels import cells as std
 
 
-def test_spike_array_is_played_back_exactly(net):
+def test_off_grid_spike_times_are_played_back_exactly(net):
+    # off-grid times are kept (on-grid playback: tests/backends/test_common_spike_sources.py)
     times = [[0.5, 3.25, 10.0], [], [7.0]]
     builder = net()
     builder.population(std.SpikeSourceArray, 3, record={"spikes": "all"},

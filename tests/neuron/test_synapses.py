@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
-from pynn_hw.errors import NonExistentParameterError
 from pynn_hw.parameters import Sequence
 from pynn_hw.standardmodels import cells as std
 
@@ -55,9 +53,3 @@ def test_uniform_and_per_connection_weights_build_alike(net):
     a.end()
     b = _two_populations(net, np.full(5, 0.02), np.full(5, 1.0))
     np.testing.assert_allclose(b.get_synapse_parameter(0, "weight"), 0.02)
-
-
-def test_unknown_synapse_parameter(net):
-    backend = _two_populations(net, np.full(5, 0.01), np.full(5, 1.0))
-    with pytest.raises(NonExistentParameterError, match="tau_rec"):
-        backend.get_synapse_parameter(0, "tau_rec")
