@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import ClassVar
 
 from pynn_hw.errors import InvalidParameterValueError
 
-from software_backends.common.options import check_option_names, check_whole_number
+from software_backends.common.options import SetupOptions, check_whole_number
 
 #: Code generation targets: Brian's pure-numpy runtime (no compiler, starts at
 #: once) and Cython (compiled once per model and cached on disk, faster per step).
@@ -16,7 +16,7 @@ DEFAULT_SEED = 1
 
 
 @dataclass(frozen=True)
-class Brian2Options:
+class Brian2Options(SetupOptions):
     """Validated ``setup()`` extras of the Brian 2 backend.
 
     Attributes
@@ -35,24 +35,12 @@ class Brian2Options:
     codegen_target: str = "numpy"
     rng_seed: int | None = DEFAULT_SEED
 
-    @classmethod
-    def from_kwargs(cls, **options: Any) -> "Brian2Options":
-        """Check the names and values of the options.
+    SIMULATOR: ClassVar[str] = "Brian 2"
 
-        Raises
-        ------
-        TypeError
-            For an option the Brian 2 backend does not know (the message lists the
-            valid ones).
-        InvalidParameterValueError
-            For a value out of range.
-        """
-        check_option_names(cls, options, "Brian 2")
-        made = cls(**options)
-        if made.codegen_target not in CODEGEN_TARGETS:
+    def _check(self) -> None:
+        if self.codegen_target not in CODEGEN_TARGETS:
             raise InvalidParameterValueError(
                 f"setup(): codegen_target must be one of {', '.join(CODEGEN_TARGETS)}, "
-                f"got {made.codegen_target!r}")
-        if made.rng_seed is not None:
-            check_whole_number("rng_seed", made.rng_seed, 0, 2**31, "2**31")
-        return made
+                f"got {self.codegen_target!r}")
+        if self.rng_seed is not None:
+            check_whole_number("rng_seed", self.rng_seed, 0, 2**31, "2**31")

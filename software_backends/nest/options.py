@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import ClassVar
 
 from pynn_hw.errors import InvalidParameterValueError
 
-from software_backends.common.options import check_option_names, check_whole_number
+from software_backends.common.options import SetupOptions, check_whole_number
 
 _VERBOSITY = ("all", "debug", "status", "info", "progress", "deprecated", "warning",
               "error", "fatal", "quiet")
@@ -15,7 +15,7 @@ _PRECISION = ("off_grid", "on_grid")
 
 
 @dataclass(frozen=True)
-class NestOptions:
+class NestOptions(SetupOptions):
     """Validated ``setup()`` extras of the NEST backend.
 
     Attributes
@@ -48,22 +48,7 @@ class NestOptions:
     recording_precision: int | None = None
     t_flush: float = 0.0
 
-    @classmethod
-    def from_kwargs(cls, **options: Any) -> "NestOptions":
-        """Check the names and values of the options.
-
-        Raises
-        ------
-        TypeError
-            For an option the NEST backend does not know (the message lists the
-            valid ones).
-        InvalidParameterValueError
-            For a value out of range.
-        """
-        check_option_names(cls, options, "NEST")
-        made = cls(**options)
-        made._check()
-        return made
+    SIMULATOR: ClassVar[str] = "NEST"
 
     def _check(self) -> None:
         if not isinstance(self.threads, int) or self.threads < 1:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import ClassVar
 
 from pynn_hw.errors import InvalidParameterValueError
 
-from software_backends.common.options import check_option_names, check_whole_number
+from software_backends.common.options import SetupOptions, check_whole_number
 
 
 @dataclass(frozen=True)
-class NeuronOptions:
+class NeuronOptions(SetupOptions):
     """Validated ``setup()`` extras of the NEURON backend.
 
     Attributes
@@ -36,22 +36,7 @@ class NeuronOptions:
     default_maxstep: float = 10.0
     native_rng_baseseed: int = 0
 
-    @classmethod
-    def from_kwargs(cls, **options: Any) -> "NeuronOptions":
-        """Check the names and values of the options.
-
-        Raises
-        ------
-        TypeError
-            For an option the NEURON backend does not know (the message lists the
-            valid ones).
-        InvalidParameterValueError
-            For a value out of range.
-        """
-        check_option_names(cls, options, "NEURON")
-        made = cls(**options)
-        made._check()
-        return made
+    SIMULATOR: ClassVar[str] = "NEURON"
 
     def _check(self) -> None:
         if not isinstance(self.use_cvode, (bool, int)):
