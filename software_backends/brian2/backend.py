@@ -31,7 +31,8 @@ from software_backends.brian2.projections import (BuiltProjection, connect, get_
                                                   set_parameter, write_all)
 from software_backends.brian2.projections import check as check_projection
 from software_backends.brian2.recording import SignalBuffer, SpikeBuffer
-from software_backends.common.arrays import cell_mask, expand_any
+from software_backends.common.arrays import cell_mask, set_cell_values
+from software_backends.common.buffers import recording_interval
 
 _CODE_OBJECTS = {
     "numpy": "brian2.codegen.runtime.numpy_rt:NumpyCodeObject",
@@ -279,14 +280,10 @@ class Brian2Backend:
         self._check_built()
         spec = self.network.populations[population]
         self._drain()
-        interval = float(sampling_interval)
         if variable != "spikes":
-            if variable in self.signals[population] \
-                    and interval != self.signals[population][variable].interval:
-                raise RecordingError(variable, spec.celltype,
-                                     reason="the sampling interval cannot change after build")
-            if not self.signals[population]:
-                self._intervals[population] = interval
+            self._intervals[population] = recording_interval(
+                self.signals[population], variable, sampling_interval, spec.celltype,
+                self._intervals[population])
         self._recording[population][variable] = cell_mask(cells, spec.size)
         self._attach_recorder(population, variable)
 
@@ -298,10 +295,7 @@ class Brian2Backend:
         current = self._params[population]
         if name not in current:
             raise NonExistentParameterError(name, spec.celltype.__name__, current)
-        previous = current[name]
-        full = expand_any(previous, spec.size)
-        full[np.asarray(cells, dtype=np.int64)] = values
-        current[name] = full
+        previous = set_cell_values(current, name, spec.size, cells, values)
         built = self.populations[population]
         if built.group is None:
             return

@@ -26,3 +26,15 @@ def expand_any(values: np.ndarray, size: int, *, whole_as_float: bool = False) -
     out = np.empty(size, dtype=values.dtype)
     out[:] = [values[()]] * size if values.dtype == object else values[()]
     return out
+
+
+def set_cell_values(values_by_name: dict[str, np.ndarray], name: str, size: int,
+                    cells: np.ndarray, values: np.ndarray, *,
+                    whole_as_float: bool = False) -> np.ndarray:
+    """Write ``values`` for ``cells`` into the full-length array of ``name`` (made from
+    a 0-d or per-cell array, see :func:`expand_any`); return the array it replaced."""
+    previous = values_by_name[name]
+    full = expand_any(previous, size, whole_as_float=whole_as_float)
+    full[np.asarray(cells, dtype=np.int64)] = values
+    values_by_name[name] = full
+    return previous

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from pynn_hw.backend import SignalData
+from pynn_hw.errors import RecordingError
 
 EPS = 1e-9
 
@@ -86,3 +88,22 @@ class SampleStore:
             self.rows, self.cells, self.values = [rows], [cells], [values]
         return SignalData(cells=columns, values=table, t_start=first * interval,
                           sampling_interval=interval)
+
+
+def recording_interval(signals: dict[str, Any], variable: str, sampling_interval: float,
+                       celltype: type, current: float) -> float:
+    """The sampling interval of a population once ``variable`` (not spikes) is recorded
+    at ``sampling_interval``: the requested one while nothing is sampled yet, else
+    ``current``.
+
+    Raises
+    ------
+    RecordingError
+        If ``variable`` is already sampled at another interval.
+    """
+    interval = float(sampling_interval)
+    existing = signals.get(variable)
+    if existing is not None and interval != existing.interval:
+        raise RecordingError(variable, celltype,
+                             reason="the sampling interval cannot change after build")
+    return interval if not signals else current

@@ -31,7 +31,8 @@ from pynn_hw.errors import (InvalidParameterValueError, NoModelAvailableError,
                             NonExistentParameterError, RecordingError)
 from pynn_hw.network import Network, expand
 
-from software_backends.common.arrays import cell_mask, expand_any
+from software_backends.common.arrays import cell_mask, set_cell_values
+from software_backends.common.buffers import recording_interval
 from software_backends.nest import kernel
 from software_backends.nest.electrodes import ELECTRODE_MODELS, ElectrodeContext
 from software_backends.nest.grid import Grid
@@ -283,13 +284,10 @@ class NestBackend:
         self._check_owner()
         spec = self.network.populations[population]
         self._drain()
-        interval = float(sampling_interval)
-        if variable != "spikes" and variable in self.signals[population] \
-                and interval != self.signals[population][variable].interval:
-            raise RecordingError(variable, spec.celltype,
-                                 reason="the sampling interval cannot change after build")
-        if variable != "spikes" and not self.signals[population]:
-            self._intervals[population] = interval
+        if variable != "spikes":
+            self._intervals[population] = recording_interval(
+                self.signals[population], variable, sampling_interval, spec.celltype,
+                self._intervals[population])
         self._recording[population][variable] = cell_mask(cells, spec.size)
         self._attach_recorder(population, variable)
 
@@ -301,9 +299,7 @@ class NestBackend:
         current = self._params[population]
         if name not in current:
             raise NonExistentParameterError(name, spec.celltype.__name__, current)
-        full = expand_any(current[name], spec.size, whole_as_float=True)
-        full[np.asarray(cells, dtype=np.int64)] = values
-        current[name] = full
+        set_cell_values(current, name, spec.size, cells, values, whole_as_float=True)
         built = self.populations[population]
         built.builder.set_parameters(built, cells, name, current, self.context,
                                      float(self.grid.ms(self._kernel_steps)))

@@ -23,7 +23,8 @@ from pynn_hw.errors import (NoModelAvailableError, NonExistentParameterError,
                             RecordingError)
 from pynn_hw.network import Network
 
-from software_backends.common.arrays import cell_mask, expand_any
+from software_backends.common.arrays import cell_mask, set_cell_values
+from software_backends.common.buffers import recording_interval
 from software_backends.neuron import electrodes, mechanisms, parallel
 from software_backends.neuron.grid import Grid
 from software_backends.neuron.options import NeuronOptions
@@ -299,13 +300,9 @@ class NeuronBackend:
         if variable == "spikes":
             self.spikes.masks[population] = cell_mask(cells, spec.size)
             return
-        interval = float(sampling_interval)
-        existing = self.signals[population].get(variable)
-        if existing is not None and interval != existing.interval:
-            raise RecordingError(variable, spec.celltype,
-                                 reason="the sampling interval cannot change after build")
-        if not self.signals[population]:
-            self._intervals[population] = interval
+        self._intervals[population] = recording_interval(
+            self.signals[population], variable, sampling_interval, spec.celltype,
+            self._intervals[population])
         before = {cell for recorder in self.signals[population].values()
                   for cell in recorder.vectors}
         self._record_signal(population, variable, cells)
@@ -329,9 +326,7 @@ class NeuronBackend:
         current = self._params[population]
         if name not in current:
             raise NonExistentParameterError(name, spec.celltype.__name__, current)
-        full = expand_any(current[name], spec.size)
-        full[np.asarray(cells, dtype=np.int64)] = values
-        current[name] = full
+        set_cell_values(current, name, spec.size, cells, values)
         built = self.populations[population]
         built.builder.set_parameters(built, cells, name, current, t=self.t)
         self._state_changed()
