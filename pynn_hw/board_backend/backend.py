@@ -1,7 +1,7 @@
 """``BoardBackend``: a PyNN backend that runs the network on a board of chips.
 
-Network -> mapping (``mapping.map_network``) -> calibration (:mod:`.calibration`,
-nominal codes for now) -> chip configurations and routes -> board driver
+Network -> mapping (``mapping.map_network``) -> calibration (:mod:`.calibration`:
+the chips' calibration tables) -> chip configurations and routes -> board driver
 (:mod:`.drivers`: the emulator in-process, or a real board) -> output events
 and read-out samples -> recordings in PyNN units.
 """
@@ -22,7 +22,7 @@ from pynn_hw.errors import InvalidParameterValueError, RecordingError
 from pynn_hw.network import Network, expand
 
 from . import inputs as inputs_mod
-from .calibration import calibrated_configs, with_readout
+from .calibration import board_tables, calibrated_configs, with_readout
 from .drivers import BoardDriver, EmulatorDriver
 from .options import BoardOptions
 from .readout import ANALOG_VARIABLES, assign_channels, readout_codes, to_units
@@ -62,6 +62,9 @@ class BoardBackend:
         factory = driver_factory or (lambda spec, opts: EmulatorDriver(spec, mismatch=opts.mismatch))
         self.driver: BoardDriver = factory(self.board, self.options)
         self.name = self.driver.name
+        # a real board always deviates from nominal; the emulator only with mismatch=True
+        self.calibration_tables = board_tables(self.board, self.options.calibration,
+                                               self.options.mismatch or self.driver.name != "emulator")
         self.rng = np.random.default_rng(self.options.rng_seed)
         self.network: Network | None = None
         self.mapped = None
@@ -102,7 +105,7 @@ class BoardBackend:
     def _reload(self, mapped) -> None:
         """Load the board with the mapping's (calibrated) codes; time 0."""
         t0 = time.perf_counter()
-        self.configs = with_readout(calibrated_configs(mapped.configs), self._readout_codes())
+        self.configs = with_readout(calibrated_configs(mapped.configs, self.calibration_tables), self._readout_codes())
         self.driver.load(self.configs, mapped.routes)
         self.timings["load_s"] += time.perf_counter() - t0
         self._start_segment()

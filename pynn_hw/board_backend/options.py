@@ -31,8 +31,13 @@ class BoardOptions:
         Largest fraction of synapses the mapping may drop (0: any loss is a
         ``MappingError`` carrying the report).
     mismatch
-        Emulate each chip's fixed-pattern mismatch. ``False`` (default) until
-        calibration exists: the nominal codes are only right for a nominal chip.
+        Emulate each chip's fixed-pattern mismatch (default ``False``: nominal chips).
+    calibration
+        Calibration tables (``docs/calibration.md``): ``None`` (default) uses the
+        tables of the default folder (``$PYNN_HW_CALIBRATION_DIR`` or
+        ``~/.cache/pynn_hw/calibration``) whenever the chips deviate from nominal
+        (the emulator with ``mismatch=True``, or a real board); ``False`` always
+        loads nominal codes; ``True`` or a folder path uses that folder's tables.
     rng_seed
         Seed of the host-side random draws (Poisson spike trains).
     mapping_seed
@@ -45,6 +50,7 @@ class BoardOptions:
     board: Any = None
     allow_synapse_loss: float = 0.0
     mismatch: bool = False
+    calibration: Any = None
     rng_seed: int | None = None
     mapping_seed: int = 0
     print_report: bool = False
@@ -66,6 +72,10 @@ class BoardOptions:
             raise InvalidParameterValueError(f"setup(rng_seed={seed!r}) is invalid; valid: an integer >= 0 or None")
         known["allow_synapse_loss"] = loss
         known["mismatch"] = bool(known.get("mismatch", False))
+        cal = known.get("calibration")
+        if cal is not None and not isinstance(cal, (bool, str, Path)):
+            raise InvalidParameterValueError(
+                f"setup(calibration={cal!r}) is invalid; valid: None, True, False or a folder path")
         return cls(**known)
 
     def board_spec(self) -> BoardSpec:

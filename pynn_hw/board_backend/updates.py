@@ -74,7 +74,7 @@ def apply_changes(backend: "BoardBackend", network: Network, what: str) -> None:
         return
     backend._set_mapping(mapped)
     readout = np.stack([cfg.readout for cfg in backend.configs])
-    new = with_readout(calibrated_configs(mapped.configs), readout)
+    new = with_readout(calibrated_configs(mapped.configs, backend.calibration_tables), readout)
     for chip, cfg in enumerate(new):
         if configs_differ(cfg, backend.configs[chip]):
             backend.driver.reconfigure(chip, cfg)
