@@ -1,11 +1,12 @@
-"""Spike sources on every software backend: exact playback, delays, the gamma source."""
+"""Spike sources on every software backend: exact playback, rounding to the grid,
+delays, the gamma source."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from pynn_hw.errors import InvalidParameterValueError
+from pynn_hw.errors import InvalidParameterValueError, RoundingWarning
 from pynn_hw.parameters import Sequence
 from pynn_hw.standardmodels import cells as std
 
@@ -30,6 +31,16 @@ def test_spike_array_plays_back_exact_times(net, backend):
     np.testing.assert_array_equal(spikes.cells[order], [0, 0, 0, 0, 2])
     np.testing.assert_allclose(spikes.times[order], [0.5, 1.0, 7.3, 20.0, 3.3],
                                atol=PLAYBACK_ATOL[backend])
+
+
+def test_off_grid_spike_times_are_rounded_with_a_warning(net):
+    builder = net()
+    builder.population(std.SpikeSourceArray, 1, record={"spikes": "all"},
+                       spike_times=Sequence([1.04, 2.26]))
+    with pytest.warns(RoundingWarning, match=r"rounded to the grid \(e\.g\. 1\.04 -> 1\.0 ms"):
+        sim = builder.build()
+    sim.run_until(5.0)
+    np.testing.assert_allclose(sim.get_spikes(0, clear=False).times, [1.0, 2.3])
 
 
 def test_spike_array_arrives_after_the_synaptic_delay(net, backend):

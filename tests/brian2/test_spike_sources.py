@@ -21,16 +21,6 @@ def test_spike_at_time_zero_moves_to_the_first_step(net):
     np.testing.assert_allclose(backend.get_spikes(0, clear=False).times, [0.1, 2.0])
 
 
-def test_off_grid_spike_times_are_rounded_with_a_warning(net):
-    builder = net()
-    builder.population(std.SpikeSourceArray, 1, record={"spikes": "all"},
-                       spike_times=Sequence([1.04, 2.26]))
-    with pytest.warns(RoundingWarning, match="rounded to the grid"):
-        backend = builder.build()
-    backend.run_until(5.0)
-    np.testing.assert_allclose(backend.get_spikes(0, clear=False).times, [1.0, 2.3])
-
-
 def test_spike_times_changed_between_runs(net):
     builder = net()
     builder.population(std.SpikeSourceArray, 1, record={"spikes": "all"},

@@ -18,25 +18,6 @@ def _cell(builder, **params):
                               tau_m=10.0, cm=0.5, **params)
 
 
-def test_dc_source_charges_the_membrane_from_its_start(net):
-    # u(t) = R I (1 - exp(-(t - start) / tau_m)) for start < t < stop, R = 20 MOhm
-    builder = net(min_delay=0.5)
-    _cell(builder)
-    builder.current(el.DCSource, [0], record=True, amplitude=0.25, start=5.0, stop=15.0)
-    backend = builder.build()
-    backend.run_until(20.0)
-    v = backend.get_signal(0, "v", clear=False).values[:, 0]
-    t = np.arange(v.size) * DT
-    on = (t >= 5.0) & (t <= 15.0)
-    expected = -65.0 + 5.0 * (1.0 - np.exp(-(t[on] - 5.0) / 10.0))
-    np.testing.assert_allclose(v[on], expected, atol=1e-9)
-    assert np.all(v[t < 5.0] == -65.0)
-    current = backend.get_current(0, clear=False)
-    assert current.values.shape == (201, 1)
-    np.testing.assert_array_equal(current.values[:, 0], np.where((t >= 5.0) & (t < 15.0),
-                                                                 0.25, 0.0))
-
-
 def test_dc_source_from_time_zero_starts_at_two_steps_with_a_warning(net):
     builder = net(min_delay=0.5)
     _cell(builder)
@@ -52,21 +33,6 @@ def test_dc_source_from_time_zero_starts_at_two_steps_with_a_warning(net):
     t = np.arange(v.size) * DT
     np.testing.assert_allclose(v[2:], -65.0 + 5.0 * (1 - np.exp(-(t[2:] - 0.2) / 10.0)),
                                atol=1e-9)
-
-
-def test_ac_source_follows_its_formula(net):
-    builder = net(min_delay=0.3)
-    _cell(builder)
-    builder.current(el.ACSource, [0], record=True, amplitude=0.2, offset=0.05,
-                    frequency=40.0, phase=30.0, start=2.0, stop=80.0)
-    backend = builder.build()
-    backend.run_until(100.0)
-    i = backend.get_current(0, clear=False).values[:, 0]
-    t = np.arange(i.size) * DT
-    on = (t >= 2.0) & (t < 80.0)
-    expected = 0.05 + 0.2 * np.sin(2 * np.pi * 40.0 * t[on] / 1000.0 + np.deg2rad(30.0))
-    np.testing.assert_allclose(i[on], expected, atol=1e-9)
-    assert np.all(i[~on] == 0.0)
 
 
 def test_step_source_switches_at_its_times(net):

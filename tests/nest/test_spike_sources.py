@@ -51,16 +51,6 @@ def test_recording_precision_sets_the_decimals_of_spike_times(net):
     np.testing.assert_array_equal(backend.get_spikes(0, clear=False).times, [1.2, 2.0])
 
 
-def test_off_grid_spike_times_are_rounded_on_the_grid(net):
-    builder = net()
-    builder.population(std.SpikeSourceArray, 1, record={"spikes": "all"},
-                       spike_times=Sequence([1.04, 2.0]))
-    with pytest.warns(RoundingWarning, match="1.04"):
-        backend = builder.build()
-    backend.run_until(3.0)
-    np.testing.assert_allclose(backend.get_spikes(0, clear=False).times, [1.0, 2.0])
-
-
 def test_changing_spike_times_between_runs(net):
     builder = net()
     builder.population(std.SpikeSourceArray, 1, record={"spikes": "all"},
