@@ -90,6 +90,8 @@ class BoardBackend:
                         for p in network.populations for var, cells in p.recording.variables.items()
                         if var in ANALOG_VARIABLES and len(cells)}
         self._spike_masks = [_mask(p.recording.variables.get("spikes", ()), p.size) for p in network.populations]
+        for (p, var) in self._analog:
+            self._check_readable(p, var)
         self._check_initial_values(network)
         self._map_and_load(network)
 
@@ -127,6 +129,16 @@ class BoardBackend:
             if tr.kind == "neuron" and np.size(tr.weight_scale):
                 pop = self.network.populations[tr.population]
                 self._weight_scale[pop.offset:pop.offset + pop.size] = tr.weight_scale
+
+    def _check_readable(self, population: int, variable: str) -> None:
+        """Refuse analog variables the driver's read-out does not carry (a real board: ``v`` only)."""
+        readable = getattr(self.driver, "analog_variables", ANALOG_VARIABLES)
+        if variable not in readable:
+            pop = self.network.populations[population]
+            raise RecordingError(variable, pop.celltype, valid=("spikes", *readable),
+                                 reason=f"population {pop.label!r}: the read-out channels of the board "
+                                        f"({self.driver.name}) carry membrane potentials only; conductances "
+                                        "are an emulator extra")
 
     def _readout_codes(self) -> np.ndarray:
         cells, chip, channel = assign_channels(self.network, self._analog, self.mapped.placement)
@@ -272,6 +284,8 @@ class BoardBackend:
             self._spike_masks[population] = _mask(cells, pop.size)
             return
         key = (population, variable)
+        if cells.size:
+            self._check_readable(population, variable)
         before = dict(self._analog)
         if cells.size:
             self._analog[key] = cells

@@ -1,0 +1,44 @@
+"""The PyNN API on a board reached over its host link: ``import pynn_hw.hardware as sim``.
+
+``setup(board="serial:///dev/ttyUSB0")`` (or ``usb://VID:PID[/SERIAL]``, or
+``emu://BOARD`` for the virtual board in this process; without a URL:
+``$PYNN_HW_BOARD_URL``) maps, calibrates, configures, runs and reads back
+through the link (see ``docs/hardware_backend.md``). The board's description
+is the board file named by ``board_file=`` (or by ``board=`` when the URL comes
+from the environment), else the board the board names in its greeting.
+
+Other options are those of the emulator backend (``allow_synapse_loss``,
+``calibration``, ``rng_seed``, ``mapping_seed``, ``print_report``) plus
+``link_options`` (a dict for :class:`firmware_io.protocol.link.Link`, e.g.
+``{"silence_timeout": 1.0}``). The board is opened when the network is built
+(the first ``run()``); a board that is not the one described is refused there
+with ``BoardRefusedError``.
+"""
+
+from typing import Any
+
+from pynn_hw.api import backend_namespace
+
+
+def _make_backend(**options: Any):
+    from pynn_hw.board_backend import BoardBackend
+    from pynn_hw.board_backend.link_driver import LinkDriver, board_url, is_url, open_board
+    from pynn_hw.errors import InvalidParameterValueError
+
+    if options.get("mismatch"):
+        raise InvalidParameterValueError("setup(mismatch=True) has no meaning on a real board: its chips "
+                                         "have their own mismatch; valid: False")
+    board = options.pop("board", None)
+    description = options.pop("board_file", None)
+    if description is None and board is not None and not is_url(board):
+        description = board
+    link_options = dict(options.pop("link_options", None) or {})
+    client, spec = open_board(board_url(board), description, **link_options)
+    try:
+        return BoardBackend(driver_factory=lambda _spec, _options: LinkDriver(client), board=spec, **options)
+    except BaseException:
+        client.close()
+        raise
+
+
+globals().update(backend_namespace("hardware", _make_backend, __name__))
