@@ -6,14 +6,8 @@ import importlib.util
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-
-# the virtual boards have ideal chips and the tests a private, empty calibration folder: the
-# hardware backend then loads nominal codes, as the emulator backend does, and says so
-pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
-
 
 def load_example(name: str):
     """Import ``examples/<name>.py`` as a module (its ``__main__`` block does not run)."""

@@ -9,6 +9,7 @@ import pytest
 from .conftest import load_example, same_trains, spike_trains
 
 BOARD = "single_chip"
+pytestmark = pytest.mark.filterwarnings("ignore:no calibration table")   # nominal codes, as on the emulator
 
 
 def _run(sim, example: str, **setup_options):
