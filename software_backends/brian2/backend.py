@@ -293,9 +293,7 @@ class Brian2Backend:
         self._check_built()
         spec = self.network.populations[population]
         current = self._params[population]
-        if name not in current:
-            raise NonExistentParameterError(name, spec.celltype.__name__, current)
-        previous = set_cell_values(current, name, spec.size, cells, values)
+        previous = set_cell_values(current, name, spec.celltype, spec.size, cells, values)
         built = self.populations[population]
         if built.group is None:
             return

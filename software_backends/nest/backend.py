@@ -27,8 +27,7 @@ import nest
 import numpy as np
 
 from pynn_hw.backend import SignalData, SpikeData
-from pynn_hw.errors import (InvalidParameterValueError, NoModelAvailableError,
-                            NonExistentParameterError, RecordingError)
+from pynn_hw.errors import InvalidParameterValueError, NoModelAvailableError, RecordingError
 from pynn_hw.network import Network, expand
 
 from software_backends.common.arrays import cell_mask, set_cell_values
@@ -297,9 +296,8 @@ class NestBackend:
         self._check_owner()
         spec = self.network.populations[population]
         current = self._params[population]
-        if name not in current:
-            raise NonExistentParameterError(name, spec.celltype.__name__, current)
-        set_cell_values(current, name, spec.size, cells, values, whole_as_float=True)
+        set_cell_values(current, name, spec.celltype, spec.size, cells, values,
+                        whole_as_float=True)
         built = self.populations[population]
         built.builder.set_parameters(built, cells, name, current, self.context,
                                      float(self.grid.ms(self._kernel_steps)))

@@ -19,8 +19,7 @@ from typing import Any
 import numpy as np
 
 from pynn_hw.backend import SignalData, SpikeData
-from pynn_hw.errors import (NoModelAvailableError, NonExistentParameterError,
-                            RecordingError)
+from pynn_hw.errors import NoModelAvailableError, RecordingError
 from pynn_hw.network import Network
 
 from software_backends.common.arrays import cell_mask, set_cell_values
@@ -324,9 +323,7 @@ class NeuronBackend:
         self._check_owner()
         spec = self.network.populations[population]
         current = self._params[population]
-        if name not in current:
-            raise NonExistentParameterError(name, spec.celltype.__name__, current)
-        set_cell_values(current, name, spec.size, cells, values)
+        set_cell_values(current, name, spec.celltype, spec.size, cells, values)
         built = self.populations[population]
         built.builder.set_parameters(built, cells, name, current, t=self.t)
         self._state_changed()
