@@ -9,6 +9,7 @@ from firmware_io.constants import NEURONS_PER_BLOCK, NEURONS_PER_CHIP, PARAM_GRO
 
 from .chip_data import ChipData
 from .mapped_network import ReadoutAssignment
+from .plasticity import chip_codes
 from .rows import RowAllocation
 
 
@@ -39,6 +40,12 @@ def build_chip_data(board: BoardSpec, alloc: RowAllocation, cell_chip: np.ndarra
         v[q][cell_chip[on], group] = volt[on, q]
     ro, rptr = _csr(alloc.row_chip, n)
     so, sptr = _csr(alloc.syn_chip, n)
+    plastic = None
+    row_stp = row_stdp = None
+    if len(alloc.classes) > 1:
+        plastic = chip_codes(alloc.row_chip, alloc.row_class, alloc.classes, n)
+        row_stp = plastic.pop("row_stp")[ro].astype(np.uint8)
+        row_stdp = plastic.pop("row_stdp")[ro].astype(np.uint8)
     return ChipData(
         serials=board.serials,
         g_leak=gl, tau_refrac=tr,
@@ -54,4 +61,5 @@ def build_chip_data(board: BoardSpec, alloc: RowAllocation, cell_chip: np.ndarra
         syn_row=alloc.syn_row[so].astype(np.uint16),
         syn_col=alloc.syn_col[so].astype(np.uint8),
         syn_weight=alloc.syn_weight[so],
+        row_stp=row_stp, row_stdp=row_stdp, plastic=plastic,
     )

@@ -36,6 +36,12 @@ class ChipData:
     syn_indptr : ndarray (n_chips + 1,)
         CSR of the non-zero synapses by chip; then per synapse:
     syn_row, syn_col, syn_weight : ndarray
+    row_stp, row_stdp : ndarray or None
+        Per active row: STP mode and STDP bit (None: all off).
+    plastic : dict or None
+        Per chip, the chip-wide codes ``stp_u``, ``stp_tau_rec``, ``stp_tau_facil``,
+        ``stdp_threshold``, ``stdp_tau`` (n_chips,) and ``stdp_lut_causal``,
+        ``stdp_lut_acausal`` (n_chips, 16) (None: ``ChipConfig`` defaults).
     """
 
     serials: np.ndarray
@@ -56,10 +62,15 @@ class ChipData:
     syn_row: np.ndarray
     syn_col: np.ndarray
     syn_weight: np.ndarray
+    row_stp: np.ndarray | None = None
+    row_stdp: np.ndarray | None = None
+    plastic: dict[str, np.ndarray] | None = None
 
     def __post_init__(self) -> None:
         for name in self.__dataclass_fields__:
             _readonly(getattr(self, name))
+        for a in (self.plastic or {}).values():
+            _readonly(a)
 
     @property
     def n_chips(self) -> int:
@@ -73,7 +84,9 @@ class ChipData:
         shape = (BLOCKS_PER_CHIP, ROWS_PER_BLOCK)
         blk, row = np.divmod(self.row_addr[rows].astype(np.int64), ROWS_PER_BLOCK)
         arrays = {}
-        for name in ("row_source", "row_sign", "row_strength", "row_tau"):
+        for name in ("row_source", "row_sign", "row_strength", "row_tau", "row_stp", "row_stdp"):
+            if getattr(self, name) is None:
+                continue
             a = np.zeros(shape, dtype=getattr(self, name).dtype)
             a[blk, row] = getattr(self, name)[rows]
             arrays[name] = a
@@ -91,4 +104,5 @@ class ChipData:
             e_rev_I=self.e_rev_I[chip].copy(),
             readout=(self.readout[chip] if readout is None else readout).copy(),
             **arrays,
+            **{k: (v[chip].copy() if v.ndim > 1 else int(v[chip])) for k, v in (self.plastic or {}).items()},
         )

@@ -11,14 +11,18 @@ largest row multiplicity among the block's synapses of that key:
   one key and external rows for the other;
 * all other rows are EXTERNAL, taken from the block's free rows, rows 192..255
   (which have no feedback wiring) first;
-* STP off (static synapses).
+* plastic projections have rows of their own (the plasticity class is part of
+  the key); ``row_class`` tells :func:`mapping.plasticity.chip_codes` their
+  STP mode and STDP bit.
 
 Quantisation: all ``M`` rows of a key in a block share one strength code; a
 synapse of total weight ``w`` gets ``Q = rint(w / s)`` weight LSBs (at most
 ``15 M``), spread as evenly as possible over the ``M`` rows. The strength is
 the candidate, among the codes that put the largest weight of the rows at
 ``15 M - j`` LSBs (``j = 0..14``), with the least squared error over the rows'
-synapses; so ``|w - s Q| <= s / 2`` for every synapse. A positive weight that
+synapses; so ``|w - s Q| <= s / 2`` for every synapse. STDP rows (one row
+per key) take the strength that puts ``w_max`` at code 15, so that the
+look-up tables act on the rule's weight scale. A positive weight that
 rounds to 0 LSBs is lost (``WEIGHT_ROUNDS_TO_ZERO``).
 """
 
@@ -39,7 +43,7 @@ from firmware_io.constants import (
 )
 
 from .mapped_network import LossCause
-from .synapses import Synapses, key_sign, key_source, key_tau
+from .synapses import Synapses, key_class, key_sign, key_source, key_tau
 
 #: Row preference for external input: rows without feedback wiring first.
 _PREFERENCE = np.r_[np.arange(FEEDBACK_ROWS_PER_BLOCK, ROWS_PER_BLOCK), np.arange(FEEDBACK_ROWS_PER_BLOCK)]
@@ -60,6 +64,7 @@ class RowAllocation:
     row_src_cell: np.ndarray  # global index of the source
     row_delay: np.ndarray  # mean requested delay (ms) of the row's synapses
     row_lost: np.ndarray  # rows that found no place (their synapses are lost)
+    row_class: np.ndarray  # plasticity class (0: static), see Synapses.classes
     # one entry per non-zero synapse of a row
     syn_chip: np.ndarray
     syn_row: np.ndarray
@@ -74,6 +79,7 @@ class RowAllocation:
     pair_feedback: np.ndarray  # first row is a feedback row
     pair_lost: np.ndarray  # LossCause
     pair_row_delay: np.ndarray  # mean requested delay (ms) of the pair's row group
+    classes: tuple = (None,)  # Synapses.classes: the PlasticRows of each plasticity class
 
 
 def _segments(sorted_ids: np.ndarray, n: int) -> np.ndarray:
@@ -179,6 +185,10 @@ def allocate(syn: Synapses, cell_chip: np.ndarray, cell_block: np.ndarray, cell_
     owner = inv[p_sorted]
     w = syn.pair_weight[p_sorted]
     strength = choose_strength(br_wmax, br_mult, br_sign, w, owner)
+    if n_pairs and syn.pair_wmax.size:
+        br_stdp_wmax = np.maximum.reduceat(syn.pair_wmax[by_br], seg[:-1][has])
+        fixed = br_stdp_wmax > 0
+        strength[fixed] = np.clip(np.rint(br_stdp_wmax[fixed] / WEIGHT_MAX / _LSB[br_sign[fixed]]), 1, PARAM_MAX)
     s_us = strength * _LSB[br_sign]
     pair_s = s_us[inv]
     pair_m = br_mult[inv]
@@ -216,6 +226,7 @@ def allocate(syn: Synapses, cell_chip: np.ndarray, cell_block: np.ndarray, cell_
         row_src_cell=br_src[r_br][keep_rows],
         row_delay=br_delay[r_br][keep_rows],
         row_lost=np.flatnonzero(lost_row),
+        row_class=key_class(br_key)[r_br][keep_rows].astype(np.int64),
         syn_chip=syn_chip.astype(np.int64),
         syn_row=syn_addr.astype(np.int64),
         syn_col=cell_col[post[p_idx]].astype(np.int64),
@@ -228,4 +239,5 @@ def allocate(syn: Synapses, cell_chip: np.ndarray, cell_block: np.ndarray, cell_
         pair_feedback=r_fb[pair_row0],
         pair_lost=pair_lost,
         pair_row_delay=br_delay[inv],
+        classes=syn.classes,
     )
