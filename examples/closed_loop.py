@@ -14,8 +14,7 @@ events of the next chunk change. The same script runs on every backend::
 
     pynn-hw run examples/closed_loop.py --backend emulator
     pynn-hw run examples/closed_loop.py --backend nest
-    PYNN_HW_BOARD_URL=serial:///dev/ttyUSB0 python -c \\
-        "import pynn_hw.hardware as sim, examples.closed_loop as cl; cl.main(sim)"
+    PYNN_HW_BOARD_URL=serial:///dev/ttyUSB0 python examples/closed_loop.py hardware
 
 The wall time of a chunk over the link is ``chunk_roundtrip_ms`` of
 ``benchmarks/link.py``.
@@ -96,5 +95,10 @@ def main(sim):
 
 
 if __name__ == "__main__":
-    import pyNN.nest as sim   # under `pynn-hw run --backend X` this is pynn_hw.X
+    import sys
+    if len(sys.argv) > 1:     # python examples/closed_loop.py hardware|emulator|nest|...
+        import importlib
+        sim = importlib.import_module(f"pynn_hw.{sys.argv[1]}")
+    else:
+        import pyNN.nest as sim   # under `pynn-hw run --backend X` this is pynn_hw.X
     main(sim)

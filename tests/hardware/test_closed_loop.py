@@ -120,3 +120,13 @@ def test_inputs_change_between_chunks_without_remapping(backend, monkeypatch):
     cells.set(tau_m=15.0)
     assert counter.calls["map_network"] == 2 and counter.calls["reconfigure"] == 1
     sim.end()
+
+
+@pytest.mark.virtual_board(board="single_chip", transport="pty")
+def test_the_example_runs_unmodified_on_a_board_named_by_the_environment(virtual_board, capsys):
+    import pynn_hw.hardware as sim
+    cl = load_example("closed_loop")
+    cl.main(sim)
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert last.startswith("mean rate over the second half:")
+    assert abs(float(last.split(":")[1].split()[0]) - cl.TARGET_HZ) < TOLERANCE_HZ
