@@ -22,6 +22,7 @@ from pynn_hw.errors import InvalidParameterValueError, RecordingError
 from pynn_hw.network import Network, expand
 
 from . import inputs as inputs_mod
+from . import learned
 from .calibration import board_tables, calibrated_configs, with_readout
 from .drivers import BoardDriver, EmulatorDriver
 from .options import BoardOptions
@@ -259,6 +260,7 @@ class BoardBackend:
     def reset(self) -> None:
         """Time 0, state restored (membranes at rest), recordings of the segment dropped."""
         self.driver.reset()
+        learned.restore_weights(self)
         self._start_segment()
 
     # -- recordings -----------------------------------------------------------------------
@@ -318,7 +320,10 @@ class BoardBackend:
 
     def get_synapse_parameter(self, projection: int, name: str) -> np.ndarray:
         prj = self.network.projections[projection]
-        return expand(np.asarray(self.synapses[projection][name]), prj.size).copy()
+        values = expand(np.asarray(self.synapses[projection][name]), prj.size).copy()
+        if name == "weight" and learned.has_stdp(prj.synapse_type) and self.mapped is not None:
+            return learned.learned_weights(self.driver, self.mapped, projection, values)
+        return values
 
     def set_synapse_parameter(self, projection: int, name: str, values: np.ndarray) -> None:
         prj = self.network.projections[projection]

@@ -95,5 +95,9 @@ class EmulatorDriver:
     def reset(self) -> None:
         self.board.reset()
 
+    def read_weights(self, chip: int) -> np.ndarray:
+        """Current 4-bit weights of ``chip`` (STDP changes included), shape (2, 256, 192)."""
+        return self.board.read_weights(chip)
+
     def close(self) -> None:
         self.board = None
