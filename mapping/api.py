@@ -309,7 +309,8 @@ def map_network(
     readout_cells = _readout_cells(network)
     readout = ReadoutAssignment.assign(readout_cells, CellPlacement(cell_chip.astype(np.int32),
                                                                     _local_neuron(cell_block, cell_col)))
-    warn_list = []
+    # what the plastic rows approximate (mapping.plasticity), one line per note
+    warn_list = [f"projection {c.label!r}: {note}" for c in syn.classes[1:] for note in c.notes]
     if readout.runs_needed > 1:
         warn_list.append(f"{readout_cells.size} membranes requested: {readout.runs_needed} runs of "
                          f"4 read-out channels per chip are needed")

@@ -126,3 +126,11 @@ def test_unsupported_stdp_is_refused(emu):
     emu.Projection(pre, cells, emu.OneToOneConnector(), stdp, label="huge")
     with pytest.raises(MappingError, match=r"'huge': STDP w_max is 1 uS .* more than one row can hold"):
         emu.run(1.0)
+
+
+def test_mapping_report_lists_what_is_approximated(emu):
+    _network(emu, tau_minus=30.0)
+    emu.run(1.0)
+    text = "\n".join(emu.session.backend.report.warnings)
+    assert "projection 'plastic': one chip-wide time constant: tau_plus=20 and tau_minus=30 ms -> 25 ms" in text
+    assert "nearest-neighbour pairing" in text and "dendritic_delay_fraction=1 realised as 0" in text
