@@ -42,3 +42,26 @@ def _make_backend(**options: Any):
 
 
 globals().update(backend_namespace("hardware", _make_backend, __name__))
+
+
+def partial_spikes(error: Exception) -> dict[str, tuple[Any, Any]]:
+    """The spikes a failed run had already sent back, by population label.
+
+    Parameters
+    ----------
+    error
+        A ``firmware_io.protocol.LinkError`` raised by ``run()`` (its ``partial``
+        holds the output events decoded from what arrived).
+
+    Returns
+    -------
+    dict
+        ``{label: (local cell indices, times in ms)}`` of every population with
+        spikes among them (recorded or not); empty if nothing arrived. These spikes
+        are not part of the recordings: the run did not finish.
+    """
+    events = getattr(getattr(error, "partial", None), "events", None)
+    backend = session.backend  # noqa: F821 (bound by backend_namespace)
+    if events is None or backend is None:
+        return {}
+    return {backend.network.populations[p].label: spikes for p, spikes in backend.spikes_of_events(events).items()}

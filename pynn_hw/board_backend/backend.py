@@ -218,18 +218,25 @@ class BoardBackend:
         keep = self._spike_masks[p][cells]
         return cells[keep], times[keep]
 
+    def spikes_of_events(self, events: np.ndarray) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """Board output events as spikes: ``{population index: (local cells, times in ms)}``.
+
+        Every neuron's spikes, recorded or not (e.g. the events a failed run's
+        ``LinkError.partial`` holds); events of unused neurons are left out.
+        """
+        if not events.size:
+            return {}
+        address = events["chip"].astype(np.int64) * NEURONS_PER_CHIP + events["addr"].astype(np.int64)
+        glob = self._global_of_address[address]
+        times = events["t"].astype(np.int64) * TICK_BIO_MS
+        ok = glob >= 0
+        glob, times = glob[ok], times[ok]
+        pops = np.searchsorted(self._offsets, glob, side="right") - 1
+        return {int(p): (glob[pops == p] - self._offsets[p], times[pops == p]) for p in np.unique(pops)}
+
     def _collect(self, result) -> None:
-        ev = result.output_events
-        if ev.size:
-            address = ev["chip"].astype(np.int64) * NEURONS_PER_CHIP + ev["addr"].astype(np.int64)
-            glob = self._global_of_address[address]
-            times = ev["t"].astype(np.int64) * TICK_BIO_MS
-            ok = glob >= 0
-            glob, times = glob[ok], times[ok]
-            pops = np.searchsorted(self._offsets, glob, side="right") - 1
-            for p in np.unique(pops):
-                sel = pops == p
-                self.spikes[p].add(*self._recorded(int(p), glob[sel] - self._offsets[p], times[sel]))
+        for p, (cells, times) in self.spikes_of_events(result.output_events).items():
+            self.spikes[p].add(*self._recorded(p, cells, times))
         if self._analog:
             self._collect_signals(result)
         dropped = result.dropped.total()

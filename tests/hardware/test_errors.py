@@ -142,3 +142,48 @@ def test_a_vanished_board_mid_run_keeps_the_finished_chunks(transport, virtual_b
     assert sum(t.size for t in direct) > 500
     assert max(t.max() for t in linked if t.size) < 200.0
     assert same_trains(linked, direct)
+
+
+def test_what_arrived_of_a_failed_run_is_offered_as_spikes(virtual_board_factory):
+    """The line goes dead 3000 bytes into the third run's reply (pieces of at most 1 KiB): the run's
+    summary and part of its output arrive; ``partial_spikes`` turns them into PyNN spikes, which are
+    the emulator's spikes of that run (a part of them), and the recordings stop at 200 ms."""
+    from emulator.virtual_board import FaultSpec
+    import pynn_hw.emulator as emu
+    import pynn_hw.hardware as hw
+    ex = load_example("balanced_network")
+    vb = virtual_board_factory("single_chip", "pty")
+
+    def schedule(sim, fail):
+        def callback(t):
+            if t < 200.0:
+                return t + 100.0
+            if fail:
+                vb.faults.spec = FaultSpec(disconnect_after=vb.faults.counts["to_host_bytes"] + 3000)
+            return 1e9
+        return callback
+
+    hw.setup(timestep=0.1, min_delay=0.1, rng_seed=3, board=vb.url,
+             link_options={"silence_timeout": 1.0, "max_payload": 1024})
+    ex.build(hw)
+    with pytest.raises(BoardVanishedError, match=r"read of OUTPUT at byte \d+.*output events decoded") as info:
+        hw.run(400.0, callbacks=[schedule(hw, True)])
+    partial = hw.partial_spikes(info.value)
+    assert info.value.partial.summary is not None
+    assert hw.session.backend.driver.last_error is not None
+    hw.end()
+
+    emu.setup(timestep=0.1, min_delay=0.1, rng_seed=3, board="single_chip")
+    exc, inh, _ = ex.build(emu)
+    emu.run(400.0, callbacks=[schedule(emu, False)])
+    expected = {}
+    for pop in (exc, inh):
+        for cell, st in enumerate(pop.get_data().segments[0].spiketrains):
+            for t in np.asarray(st.magnitude):
+                if t >= 200.0:
+                    expected[(pop.label, cell, float(t))] = True
+    emu.end()
+    got = {(label, int(c), float(t)) for label, (cells, times) in partial.items() for c, t in zip(cells, times)}
+    assert set(partial) <= {"exc", "inh"}
+    assert 100 < len(got) < len(expected)          # a part arrived, not all
+    assert got <= set(expected)
