@@ -187,3 +187,27 @@ def test_what_arrived_of_a_failed_run_is_offered_as_spikes(virtual_board_factory
     assert set(partial) <= {"exc", "inh"}
     assert 100 < len(got) < len(expected)          # a part arrived, not all
     assert got <= set(expected)
+
+
+def test_a_board_that_restarts_mid_run_is_a_reset_error(virtual_board_factory):
+    """A power cycle after the second chunk: the board has lost its configuration and state, so
+    the next command is refused with BoardResetError; the first 100 ms stay readable."""
+    from emulator.virtual_board import FaultSpec
+    from firmware_io.protocol import BoardResetError
+    import pynn_hw.hardware as hw
+    ex = load_example("balanced_network")
+    vb = virtual_board_factory("single_chip", "usb")
+
+    def restart_at_100(t):
+        if t >= 100.0:
+            vb.faults.spec = FaultSpec(reset_after=vb.faults.counts["to_host_bytes"])
+        return t + 50.0
+
+    hw.setup(timestep=0.1, min_delay=0.1, rng_seed=3, board=vb.url)
+    exc, _, _ = ex.build(hw)
+    with pytest.raises(BoardResetError, match="failed at t = 100 ms.*was reset during.*state are lost"):
+        hw.run(300.0, callbacks=[restart_at_100])
+    assert hw.get_current_time() == 100.0
+    times = np.concatenate(spike_trains([exc]))
+    assert times.size > 100 and times.max() < 100.0
+    hw.end()
