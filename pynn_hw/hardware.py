@@ -41,7 +41,8 @@ def _make_backend(**options: Any):
         raise
 
 
-globals().update(backend_namespace("hardware", _make_backend, __name__))
+_namespace = backend_namespace("hardware", _make_backend, __name__)
+globals().update(_namespace)
 
 
 def partial_spikes(error: Exception) -> dict[str, tuple[Any, Any]]:
@@ -61,7 +62,7 @@ def partial_spikes(error: Exception) -> dict[str, tuple[Any, Any]]:
         are not part of the recordings: the run did not finish.
     """
     events = getattr(getattr(error, "partial", None), "events", None)
-    backend = session.backend  # noqa: F821 (bound by backend_namespace)
+    backend = _namespace["session"].backend
     if events is None or backend is None:
         return {}
     return {backend.network.populations[p].label: spikes for p, spikes in backend.spikes_of_events(events).items()}

@@ -78,7 +78,9 @@ def open_board(url: str, description: Any = None, **link_options: Any) -> tuple[
     InvalidParameterValueError
         If the board's own name is no known board file (pass ``board_file=``).
     """
-    import emulator.virtual_board  # noqa: F401  (registers emu://)
+    if url.startswith("emu://"):
+        import importlib
+        importlib.import_module("emulator.virtual_board")   # registers emu:// (no entry point needed)
     if description is not None:
         spec = resolve_board(description)
         return BoardClient.open(url, expect=spec, **link_options), spec

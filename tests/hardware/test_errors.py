@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pytest
 
-from firmware_io import BoardSpec
 from firmware_io.protocol import BoardRefusedError, BoardVanishedError
 from pynn_hw.errors import InvalidParameterValueError, MappingError, RecordingError
 
