@@ -12,5 +12,5 @@ from .drivers import BoardDriver, EmulatorDriver
 from .link_driver import LinkDriver, open_board
 from .options import BOARD_ENV, DEFAULT_BOARD, BoardOptions, resolve_board
 
-__all__ = ["BoardBackend", "BoardDriver", "EmulatorDriver", "LinkDriver", "open_board", "BoardOptions", "resolve_board", "DEFAULT_BOARD",
-           "BOARD_ENV"]
+__all__ = ["BoardBackend", "BoardDriver", "EmulatorDriver", "LinkDriver", "open_board", "BoardOptions",
+           "resolve_board", "DEFAULT_BOARD", "BOARD_ENV"]
