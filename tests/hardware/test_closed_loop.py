@@ -24,10 +24,9 @@ def _controlled(sim, **setup_options):
 @pytest.mark.parametrize("backend", ["emulator", "hardware", "nest"])
 def test_the_controller_holds_the_target_rate(backend, virtual_board_factory):
     sim = importlib.import_module(f"pynn_hw.{backend}")
-    options = {"emulator": {"rng_seed": 1, "board": "single_chip"},
-               "hardware": {"rng_seed": 1, "board": "serial"}, "nest": {}}[backend]
-    if backend == "hardware":
-        options["board"] = virtual_board_factory("single_chip", "pty").url
+    options = {"emulator": lambda: {"rng_seed": 1, "board": "single_chip"},
+               "hardware": lambda: {"rng_seed": 1, "board": virtual_board_factory("single_chip", "pty").url},
+               "nest": dict}[backend]()
     cl, history = _controlled(sim, **options)
     t, measured, drive = history.T
     assert history.shape == (cl.T_STOP / cl.CHUNK_MS - 1, 3)
