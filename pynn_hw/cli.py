@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 #: Backends that ``pynn-hw run`` can use, by their module name under pynn_hw.
-BACKENDS = ("nest", "emulator", "brian2", "neuron")
+BACKENDS = ("nest", "emulator", "hardware", "brian2", "neuron")
 #: Where ``pynn-hw run`` writes its files unless ``--output`` says otherwise.
 DEFAULT_OUTPUT = "pynn_hw_output"
 

@@ -46,10 +46,29 @@ class PopulationRecorder:
                 raise RecordingError(var, type(pop.celltype), recordable)
         if sampling_interval is not None:
             self._set_sampling_interval(float(sampling_interval))
+        before = {var: mask.copy() for var, mask in self.masks.items()}
         for var in variables:
             mask = self.masks.setdefault(var, np.zeros(pop.size, dtype=bool))
             mask[cells] = True
-        self._push(variables)
+        try:
+            self._push(variables)
+        except Exception:
+            # the backend refused: the request must not linger in the front-end
+            self.masks = before
+            self._restore(variables)
+            raise
+
+    def _restore(self, variables) -> None:
+        """Give the backend back the requests it had before a refused change."""
+        session = self.population._session
+        for var in variables:
+            cells = np.flatnonzero(self.masks[var]) if var in self.masks \
+                else np.zeros(0, dtype=int)
+            try:
+                session.backend.set_recording(self.population._index, var, cells,
+                                              self.interval)
+            except Exception:  # noqa: BLE001 - the refusal being raised says what went wrong
+                pass
 
     def _set_sampling_interval(self, interval: float) -> None:
         dt = self.population._session.dt
