@@ -33,22 +33,21 @@ from firmware_io.constants import (
     NEURONS_PER_CHIP,
     NO_READOUT,
     READOUT_CHANNELS_PER_CHIP,
-    ROW_SOURCE,
     ROWS_PER_BLOCK,
     ROWS_PER_CHIP,
     TICKS_PER_CYCLE,
 )
 from firmware_io.errors import ConfigError
 from firmware_io.image import BoardImage
-from firmware_io.packets import EVENT_DTYPE
 
 from . import stdp as stdp_mod
 from .board_setup import as_board_image, check_board, check_routes, fabric_spec, output_events, output_targets
 from .arithmetic import G_FRAC_BITS
 from .coefficients import chip_coefficients
+from .cycle_events import EventQueues, InvalidEventError, queue_link_exits  # noqa: F401 (re-exported)
 from .network_fabric import OUTPUT_LATENCY_TICKS, TokenBuckets
 from .neuron import NeuronState, build_neurons, membrane_step
-from .results import BoardStatus, DropCounts, RunResult
+from .results import RunResult
 from .synapse_rows import RowState, build_rows, decay_conductances, decay_stp, deliver
 
 #: ChipConfig fields that :meth:`Board.reconfigure` may not change (they shape the
@@ -58,11 +57,7 @@ _STRUCTURAL_FIELDS = ("serial", "row_source", "row_sign", "row_stp", "row_stdp",
                       "stdp_tau")
 
 
-class InvalidEventError(ValueError):
-    """An input event names a chip or row that does not exist on the board."""
-
-
-class Board:
+class Board(EventQueues):
     """Bit-accurate emulator of a board of chips and its event network.
 
     This is a **bit-accurate** model: integer state with the widths, rounding
@@ -168,54 +163,11 @@ class Board:
         self._nst = NeuronState.initial(self._nrn)
         self._rst = RowState.zeros(self._rows)
         self._sst = stdp_mod.StdpState.zeros(self._stdp, c * ROWS_PER_CHIP, c * NEURONS_PER_CHIP)
-        self._input_buckets.reset()
-        self._link_buckets.reset()
-        self.cycle = 0
-        self._row_queue: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
-        self._link_queue: dict[int, list[tuple[np.ndarray, ...]]] = {}
-        # routed events waiting for the input port of their chip, by cycle
-        self._port_queue: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
-        self._pending = np.zeros(0, dtype=[("t", np.int64), ("chip", np.int64), ("row", np.int64)])
-        self._drop_not_external = np.zeros(c, dtype=np.int64)
-        self._drop_late = np.zeros(c, dtype=np.int64)
-        self._drops_at_last_run = self._drops()
-        self._counters = {"input": 0, "routed": 0, "row": 0, "syn": 0, "output": 0}
+        self._reset_queues()
 
     # --------------------------------------------------------------- host side
-    def write_input(self, events: np.ndarray) -> None:
-        """Queue host input events (EVENT_DTYPE; ``addr`` = ``block * 256 + row``).
-
-        Events are kept until the run that covers their time. Events earlier
-        than the board's current time or addressed to a row that does not take
-        external input are dropped and counted (``late``, ``not_external``).
-
-        Raises
-        ------
-        InvalidEventError
-            If an event names a chip or row address that does not exist.
-        """
-        self._require_loaded()
-        ev = np.asarray(events)
-        if ev.dtype != EVENT_DTYPE:
-            raise InvalidEventError(f"input events have dtype {ev.dtype}; valid: EVENT_DTYPE {EVENT_DTYPE}")
-        chip, addr = ev["chip"].astype(np.int64), ev["addr"].astype(np.int64)
-        t = ev["t"].astype(np.int64)
-        for name, arr, limit in (("chip", chip, self.n_chips), ("addr", addr, ROWS_PER_CHIP)):
-            bad = arr >= limit
-            if bad.any():
-                i = int(np.argmax(bad))
-                raise InvalidEventError(f"input event {i}: {name} {int(arr[i])} does not exist on this board; "
-                                        f"valid: 0..{limit - 1}")
-        row = chip * ROWS_PER_CHIP + addr
-        late = t < self.cycle * TICKS_PER_CYCLE
-        not_ext = ~late & (self._rows.source[row] != ROW_SOURCE.EXTERNAL)
-        self._drop_late += np.bincount(chip[late], minlength=self.n_chips)
-        self._drop_not_external += np.bincount(chip[not_ext], minlength=self.n_chips)
-        keep = ~(late | not_ext)
-        new = np.empty(int(keep.sum()), dtype=self._pending.dtype)
-        new["t"], new["chip"], new["row"] = t[keep], chip[keep], row[keep]
-        merged = np.concatenate([self._pending, new])
-        self._pending = merged[np.lexsort((merged["t"], merged["chip"], merged["t"] // TICKS_PER_CYCLE))]
+    def _row_sources(self) -> np.ndarray:
+        return self._rows.source
 
     def run(self, n_cycles: int, input_events: np.ndarray | None = None) -> RunResult:
         """Run ``n_cycles`` cycles (0.1 ms biological each) from the current time.
@@ -234,15 +186,7 @@ class Board:
         if input_events is not None:
             self.write_input(input_events)
         start, end = self.cycle, self.cycle + n_cycles
-        due = int(np.searchsorted(self._pending["t"] // TICKS_PER_CYCLE, end, side="left"))
-        sched, self._pending = self._pending[:due], self._pending[due:]
-        ext_cycle = sched["t"] // TICKS_PER_CYCLE
-        ext_chip, ext_tick, ext_row = sched["chip"], sched["t"], sched["row"]
-        ptr = np.searchsorted(ext_cycle, np.arange(start, end + 1), side="left")
-        # Host input is known in advance: without routed events competing for the
-        # input ports, admit the whole run at once unless a bucket would overflow.
-        per_cycle_input = self._input_limited and (
-            self._has_routes or not self._input_buckets.admit_run_if_lossless(ext_chip, ext_cycle, start, end))
+        cycle_rows = self._start_run(start, end).rows
         trace_buf = np.empty((n_cycles, self._trace_cols.size), dtype=np.int64)
         g_buf = np.empty((n_cycles, 2, self._trace_cols.size), dtype=np.int64)
         sample_g = self._trace_cols.size > 0
@@ -255,45 +199,15 @@ class Board:
         sarr, sst = self._stdp, self._sst
         stdp_on = sarr.enabled
         n_exc, n_slots = rows.n_exc_slots, rows.n_slots
-        row_q, link_q, port_q = self._row_queue, self._link_queue, self._port_queue
         trace_src, row_nnz = self._trace_src, self._row_nnz
         for k in range(start, end):
-            if link_q and k in link_q:
-                self._advance_links(k)
-            r_parts: list[np.ndarray] = []
-            t_parts: list[np.ndarray] = []
-            p0, p1 = ptr[k - start], ptr[k - start + 1]
-            arrived = port_q.pop(k, None) if port_q else None
-            if p1 > p0 or arrived:
-                # everything that reaches an EXTERNAL row passes the chip's input port
-                er, et = ext_row[p0:p1], ext_tick[p0:p1]
-                if arrived:
-                    er = np.concatenate([er] + [a[0] for a in arrived])
-                    et = np.concatenate([et] + [a[1] for a in arrived])
-                n_host = p1 - p0
-                if per_cycle_input:
-                    ok = self._input_buckets.admit(er // ROWS_PER_CHIP, k, et)
-                    if ok is not None:
-                        n_host = int(ok[:p1 - p0].sum())
-                        er, et = er[ok], et[ok]
-                counters["input"] += n_host
-                counters["routed"] += er.size - n_host
-                r_parts.append(er)
-                t_parts.append(et)
-            queued = row_q.pop(k, None)
-            if queued:
-                for qr, qt in queued:
-                    r_parts.append(qr)
-                    t_parts.append(qt)
-            if r_parts:
-                ev_rows = r_parts[0] if len(r_parts) == 1 else np.concatenate(r_parts)
-                if ev_rows.size:
-                    ev_ticks = t_parts[0] if len(t_parts) == 1 else np.concatenate(t_parts)
-                    deliver(rows, rst, ev_rows, ev_ticks)
-                    if stdp_on:
-                        stdp_mod.on_pre(sarr, sst, ev_rows, ev_ticks)
-                    counters["row"] += ev_rows.size
-                    counters["syn"] += int(row_nnz[ev_rows].sum())
+            row_events = cycle_rows(k)
+            if row_events is not None:
+                ev_rows, ev_ticks = row_events
+                deliver(rows, rst, ev_rows, ev_ticks)
+                if stdp_on:
+                    stdp_mod.on_pre(sarr, sst, ev_rows, ev_ticks)
+                counters["syn"] += int(row_nnz[ev_rows].sum())
             g = rst.g
             g_exc = g[0] if n_exc == 1 else g[:n_exc].sum(axis=0)
             g_inh = g[n_exc] if n_slots - n_exc == 1 else g[n_exc:].sum(axis=0)
@@ -337,18 +251,6 @@ class Board:
         return result
 
     # ------------------------------------------------------------- inspection
-    def status(self) -> BoardStatus:
-        """Time, event counters and drop counters since the last reset."""
-        self._require_loaded()
-        c = self._counters
-        in_flight = sum(int(part[0].size) for q in (self._link_queue, self._port_queue)
-                        for parts in q.values() for part in parts)
-        return BoardStatus(cycle=self.cycle, time_ticks=self.cycle * TICKS_PER_CYCLE,
-                           pending_input=int(self._pending.size), in_flight=in_flight,
-                           input_events=c["input"], routed_events=c["routed"],
-                           row_events=c["row"], synaptic_events=c["syn"], output_events=c["output"],
-                           dropped=self._drops())
-
     def read_weights(self, chip: int) -> np.ndarray:
         """Current 4-bit weights of ``chip``, shape (2, 256, 192) uint8 (STDP changes included)."""
         self._check_chip(chip)
@@ -462,11 +364,6 @@ class Board:
         self._trace_cols = np.flatnonzero(connected.ravel())
         self._trace_src = (np.arange(self.n_chips)[:, None] * NEURONS_PER_CHIP + codes).ravel()[self._trace_cols]
 
-    def _drops(self) -> DropCounts:
-        return DropCounts(input_bandwidth=self._input_buckets.dropped.copy(),
-                          not_external=self._drop_not_external.copy(), late=self._drop_late.copy(),
-                          link_bandwidth=self._link_buckets.dropped.copy())
-
     def _emit(self, fired: np.ndarray, ticks: np.ndarray, cycle: int) -> None:
         """Feedback and routed events of this cycle's spikes (all leave 32 ticks later).
 
@@ -517,25 +414,6 @@ class Board:
             else:
                 t = t + delays[link]
                 arrive = t // TICKS_PER_CYCLE
-            done = self._paths_flat[pid, hop] < 0
-            n_done = int(np.count_nonzero(done))
-            if n_done == done.size:
-                groups = [(None, row, t, None, None)]
-            elif n_done == 0:
-                groups = [("link", row, t, pid, hop)]
-            else:
-                more = ~done
-                groups = [(None, row[done], t[done], None, None), ("link", row[more], t[more], pid[more], hop[more])]
-            for target, g_row, g_t, g_pid, g_hop in groups:
-                g_arrive = (g_t // TICKS_PER_CYCLE) if arrive is not None else None
-                cycles = [cycle + self._link_delay_cycles] if g_arrive is None else np.unique(g_arrive).tolist()
-                for c in cycles:
-                    sel = slice(None) if g_arrive is None or len(cycles) == 1 else g_arrive == c
-                    if target is None:
-                        self._port_queue.setdefault(c, []).append((g_row[sel], g_t[sel]))
-                    elif c == cycle:
-                        parts.append((g_pid[sel], g_hop[sel], g_t[sel], g_row[sel]))
-                    else:
-                        self._link_queue.setdefault(c, []).append((g_pid[sel], g_hop[sel], g_t[sel], g_row[sel]))
+            queue_link_exits(self, cycle, row, t, arrive, self._paths_flat[pid, hop] < 0, pid, hop, parts)
 
 

@@ -45,21 +45,21 @@ from firmware_io.constants import (
 )
 from firmware_io.errors import ConfigError
 from firmware_io.image import ROUTE_DTYPE, BoardImage, parse_board_image
-from firmware_io.packets import EVENT_DTYPE
 
 from .arithmetic import decay_floor
-from .board import _STRUCTURAL_FIELDS, InvalidEventError
+from .board import _STRUCTURAL_FIELDS
 from .board_setup import check_routes, output_events
 from .coefficients import chip_coefficients
+from .cycle_events import EventQueues
 from .neuron import membrane_step
-from .results import BoardStatus, DropCounts, RunResult
+from .results import RunResult
 from .sparse_events import SparseEventNetwork
 from .sparse_fabric import Fabric, SteadyBuckets, next_link_table, path_table
 from .sparse_parts import ChipPart, LiveSet, build_live_set
 from .synapse_rows import stp_factors
 
 
-class SparseBoard(SparseEventNetwork):
+class SparseBoard(SparseEventNetwork, EventQueues):
     """Bit-accurate board emulator that computes only live neurons and used rows.
 
     Parameters
@@ -177,46 +177,13 @@ class SparseBoard(SparseEventNetwork):
     def reset(self) -> None:
         """Clear all dynamic state and counters; time back to 0 (see :meth:`Board.reset`)."""
         self._require_loaded()
-        c = self.n_chips
         self._live.reset_state()
         self._stp_state = np.zeros(self._source.size, dtype=np.int64)
-        self._input_buckets.reset()
-        self._link_buckets.reset()
-        self.cycle = 0
-        self._row_queue: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
-        self._link_queue: dict[int, list[tuple[np.ndarray, ...]]] = {}
-        self._port_queue: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
-        self._pending = np.zeros(0, dtype=[("t", np.int64), ("chip", np.int64), ("row", np.int64)])
-        self._drop_not_external = np.zeros(c, dtype=np.int64)
-        self._drop_late = np.zeros(c, dtype=np.int64)
-        self._drops_at_last_run = self._drops()
-        self._counters = {"input": 0, "routed": 0, "row": 0, "syn": 0, "output": 0}
+        self._reset_queues()
 
     # --------------------------------------------------------------- host side
-    def write_input(self, events: np.ndarray) -> None:
-        """Queue host input events (see :meth:`Board.write_input`)."""
-        self._require_loaded()
-        ev = np.asarray(events)
-        if ev.dtype != EVENT_DTYPE:
-            raise InvalidEventError(f"input events have dtype {ev.dtype}; valid: EVENT_DTYPE {EVENT_DTYPE}")
-        chip, addr = ev["chip"].astype(np.int64), ev["addr"].astype(np.int64)
-        t = ev["t"].astype(np.int64)
-        for name, arr, limit in (("chip", chip, self.n_chips), ("addr", addr, ROWS_PER_CHIP)):
-            bad = arr >= limit
-            if bad.any():
-                i = int(np.argmax(bad))
-                raise InvalidEventError(f"input event {i}: {name} {int(arr[i])} does not exist on this board; "
-                                        f"valid: 0..{limit - 1}")
-        row = chip * ROWS_PER_CHIP + addr
-        late = t < self.cycle * TICKS_PER_CYCLE
-        not_ext = ~late & (self._source[row] != ROW_SOURCE.EXTERNAL)
-        self._drop_late += np.bincount(chip[late], minlength=self.n_chips)
-        self._drop_not_external += np.bincount(chip[not_ext], minlength=self.n_chips)
-        keep = ~(late | not_ext)
-        new = np.empty(int(keep.sum()), dtype=self._pending.dtype)
-        new["t"], new["chip"], new["row"] = t[keep], chip[keep], row[keep]
-        merged = np.concatenate([self._pending, new])
-        self._pending = merged[np.lexsort((merged["t"], merged["chip"], merged["t"] // TICKS_PER_CYCLE))]
+    def _row_sources(self) -> np.ndarray:
+        return self._source
 
     def run(self, n_cycles: int, input_events: np.ndarray | None = None) -> RunResult:
         """Run ``n_cycles`` cycles from the current time (see :meth:`Board.run`)."""
@@ -227,13 +194,7 @@ class SparseBoard(SparseEventNetwork):
         if input_events is not None:
             self.write_input(input_events)
         start, end = self.cycle, self.cycle + n_cycles
-        due = int(np.searchsorted(self._pending["t"] // TICKS_PER_CYCLE, end, side="left"))
-        sched, self._pending = self._pending[:due], self._pending[due:]
-        ext_cycle = sched["t"] // TICKS_PER_CYCLE
-        ext_tick, ext_row = sched["t"], sched["row"]
-        ptr = np.searchsorted(ext_cycle, np.arange(start, end + 1), side="left")
-        per_cycle_input = self._input_limited and (
-            self._has_routes or not self._input_buckets.admit_run_if_lossless(sched["chip"], ext_cycle, start, end))
+        cycle_rows = self._start_run(start, end).rows
         live = self._live
         n_tr = self._trace_live.size
         trace_buf = np.empty((n_cycles, n_tr), dtype=np.int64)
@@ -245,43 +206,14 @@ class SparseBoard(SparseEventNetwork):
         nrn, nst, g = live.neurons, live.state, live.g
         n_exc, n_slots = self._n_exc, self._n_slots
         stp, stp_state, has_stp = self._stp, self._stp_state, self._stp.stp_rows.size > 0
-        row_q, link_q, port_q = self._row_queue, self._link_queue, self._port_queue
         trace_src = self._trace_live
         for k in range(start, end):
-            if link_q and k in link_q:
-                self._advance_links(k)
-            r_parts: list[np.ndarray] = []
-            t_parts: list[np.ndarray] = []
-            p0, p1 = ptr[k - start], ptr[k - start + 1]
-            arrived = port_q.pop(k, None) if port_q else None
-            if p1 > p0 or arrived:
-                er, et = ext_row[p0:p1], ext_tick[p0:p1]
-                if arrived:
-                    er = np.concatenate([er] + [a[0] for a in arrived])
-                    et = np.concatenate([et] + [a[1] for a in arrived])
-                n_host = p1 - p0
-                if per_cycle_input:
-                    ok = self._input_buckets.admit(er // ROWS_PER_CHIP, k, et)
-                    if ok is not None:
-                        n_host = int(ok[:p1 - p0].sum())
-                        er, et = er[ok], et[ok]
-                counters["input"] += n_host
-                counters["routed"] += er.size - n_host
-                r_parts.append(er)
-                t_parts.append(et)
-            queued = row_q.pop(k, None)
-            if queued:
-                for qr, qt in queued:
-                    r_parts.append(qr)
-                    t_parts.append(qt)
-            if r_parts:
-                ev_rows = r_parts[0] if len(r_parts) == 1 else np.concatenate(r_parts)
-                if ev_rows.size:
-                    ev_ticks = t_parts[0] if len(t_parts) == 1 else np.concatenate(t_parts)
-                    factors = stp_factors(stp, _StpState(stp_state), ev_rows, ev_ticks)
-                    live.deliver(ev_rows, self._amplitude[ev_rows] * factors)
-                    counters["row"] += ev_rows.size
-                    counters["syn"] += int(self._row_nnz[ev_rows].sum())
+            row_events = cycle_rows(k)
+            if row_events is not None:
+                ev_rows, ev_ticks = row_events
+                factors = stp_factors(stp, _StpState(stp_state), ev_rows, ev_ticks)
+                live.deliver(ev_rows, self._amplitude[ev_rows] * factors)
+                counters["syn"] += int(self._row_nnz[ev_rows].sum())
             g_exc = g[0] if n_exc == 1 else g[:n_exc].sum(axis=0)
             g_inh = g[n_exc] if n_slots - n_exc == 1 else g[n_exc:].sum(axis=0)
             fired, fticks = membrane_step(nrn, nst, g_exc, g_inh, k)
@@ -371,18 +303,6 @@ class SparseBoard(SparseEventNetwork):
         self.reconfigure(chip, cfg)
 
     # ------------------------------------------------------------- inspection
-    def status(self) -> BoardStatus:
-        """Time, event counters and drop counters since the last reset."""
-        self._require_loaded()
-        c = self._counters
-        in_flight = sum(int(part[0].size) for q in (self._link_queue, self._port_queue)
-                        for parts in q.values() for part in parts)
-        return BoardStatus(cycle=self.cycle, time_ticks=self.cycle * TICKS_PER_CYCLE,
-                           pending_input=int(self._pending.size), in_flight=in_flight,
-                           input_events=c["input"], routed_events=c["routed"],
-                           row_events=c["row"], synaptic_events=c["syn"], output_events=c["output"],
-                           dropped=self._drops())
-
     def read_weights(self, chip: int) -> np.ndarray:
         """Current 4-bit weights of ``chip``, shape (2, 256, 192) uint8."""
         self._check_chip(chip)
@@ -431,11 +351,6 @@ class SparseBoard(SparseEventNetwork):
         self._require_loaded()
         if not 0 <= int(chip) < self.n_chips:
             raise ValueError(f"chip {chip} does not exist on this board; valid: 0..{self.n_chips - 1}")
-
-    def _drops(self) -> DropCounts:
-        return DropCounts(input_bandwidth=self._input_buckets.dropped.copy(),
-                          not_external=self._drop_not_external.copy(), late=self._drop_late.copy(),
-                          link_bandwidth=self._link_buckets.dropped.copy())
 
 
 class _StpRows:

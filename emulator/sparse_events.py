@@ -8,6 +8,7 @@ import numpy as np
 
 from firmware_io.constants import NEURONS_PER_CHIP, TICKS_PER_CYCLE
 
+from .cycle_events import queue_link_exits
 from .network_fabric import OUTPUT_LATENCY_TICKS
 
 
@@ -71,26 +72,7 @@ class SparseEventNetwork:
             else:
                 t = t + delays[link]
                 arrive = t // TICKS_PER_CYCLE
-            done = cur == dst
-            n_done = int(np.count_nonzero(done))
-            if n_done == done.size:
-                groups = [(None, row, t, None, None)]
-            elif n_done == 0:
-                groups = [("link", row, t, cur, dst)]
-            else:
-                more = ~done
-                groups = [(None, row[done], t[done], None, None), ("link", row[more], t[more], cur[more], dst[more])]
-            for target, g_row, g_t, g_cur, g_dst in groups:
-                g_arrive = (g_t // TICKS_PER_CYCLE) if arrive is not None else None
-                cycles = [cycle + self._link_delay_cycles] if g_arrive is None else np.unique(g_arrive).tolist()
-                for c in cycles:
-                    sel = slice(None) if g_arrive is None or len(cycles) == 1 else g_arrive == c
-                    if target is None:
-                        self._port_queue.setdefault(c, []).append((g_row[sel], g_t[sel]))
-                    elif c == cycle:
-                        parts.append((g_cur[sel], g_dst[sel], g_t[sel], g_row[sel]))
-                    else:
-                        self._link_queue.setdefault(c, []).append((g_cur[sel], g_dst[sel], g_t[sel], g_row[sel]))
+            queue_link_exits(self, cycle, row, t, arrive, cur == dst, cur, dst, parts)
 
     def _advance_instant(self, cycle: int, parts: list) -> bool:
         """Boards whose links have no delay: if no link can run out of tokens in this cycle,
