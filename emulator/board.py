@@ -45,7 +45,7 @@ from .board_setup import as_board_image, check_board, check_routes, fabric_spec,
 from .arithmetic import G_FRAC_BITS
 from .coefficients import chip_coefficients
 from .cycle_events import EventQueues, InvalidEventError, queue_link_exits  # noqa: F401 (re-exported)
-from .network_fabric import OUTPUT_LATENCY_TICKS, TokenBuckets
+from .network_fabric import TokenBuckets
 from .neuron import NeuronState, build_neurons, membrane_step
 from .results import RunResult
 from .synapse_rows import RowState, build_rows, decay_conductances, decay_stp, deliver
@@ -179,14 +179,9 @@ class Board(EventQueues):
         input_events
             Optional EVENT_DTYPE events, queued with :meth:`write_input` first.
         """
-        self._require_loaded()
-        if int(n_cycles) != n_cycles or n_cycles < 0:
-            raise ValueError(f"Board.run: n_cycles {n_cycles!r} is invalid; valid: an integer >= 0")
-        n_cycles = int(n_cycles)
-        if input_events is not None:
-            self.write_input(input_events)
+        n_cycles, run_events = self._begin_run("Board.run", n_cycles, input_events)
         start, end = self.cycle, self.cycle + n_cycles
-        cycle_rows = self._start_run(start, end).rows
+        cycle_rows = run_events.rows
         trace_buf = np.empty((n_cycles, self._trace_cols.size), dtype=np.int64)
         g_buf = np.empty((n_cycles, 2, self._trace_cols.size), dtype=np.int64)
         sample_g = self._trace_cols.size > 0
@@ -233,22 +228,12 @@ class Board(EventQueues):
                 sst.check()
         self.cycle = end
 
-        events = output_events(out_t, out_n)
-        counters["output"] += events.size
         traces = np.full((n_cycles, self.n_chips * READOUT_CHANNELS_PER_CHIP), -1, dtype=np.int64)
         traces[:, self._trace_cols] = trace_buf
         g_traces = np.full((n_cycles, 2, self.n_chips * READOUT_CHANNELS_PER_CHIP), -1, dtype=np.int64)
         g_traces[:, :, self._trace_cols] = g_buf
-        drops = self._drops()
-        result = RunResult(
-            output_events=events,
-            traces=traces.reshape(n_cycles, self.n_chips, READOUT_CHANNELS_PER_CHIP),
-            trace_neurons=self._readout.copy(), start_cycle=start, n_cycles=n_cycles,
-            dropped=drops - self._drops_at_last_run,
-            synaptic_events=counters["syn"] - syn_before, row_events=counters["row"] - rows_before,
-            conductance_traces=g_traces.reshape(n_cycles, 2, self.n_chips, READOUT_CHANNELS_PER_CHIP))
-        self._drops_at_last_run = drops
-        return result
+        return self._finish_run(start, n_cycles, output_events(out_t, out_n), traces, g_traces,
+                                rows_before, syn_before)
 
     # ------------------------------------------------------------- inspection
     def read_weights(self, chip: int) -> np.ndarray:
@@ -370,25 +355,10 @@ class Board(EventQueues):
         Feedback events go straight to their rows; routed events cross their
         links and then the destination chip's input port.
         """
-        targets = self._out_rows[fired]                     # (F, W), -1 = no target
-        width = targets.shape[1]
-        mask = (targets >= 0).ravel()
-        rows = targets.ravel()[mask]
-        if rows.size == 0:
-            return
-        t = np.repeat(ticks + OUTPUT_LATENCY_TICKS, width)[mask]
-        if not self._has_routes:
-            self._row_queue.setdefault(cycle + 1, []).append((rows, t))
-            return
-        pid = self._out_pid[fired].ravel()[mask]           # -2 feedback, -1 routed without links
-        feedback = pid == -2
-        if feedback.any():
-            self._row_queue.setdefault(cycle + 1, []).append((rows[feedback], t[feedback]))
-        local = pid == -1
-        if local.any():
-            self._port_queue.setdefault(cycle + 1, []).append((rows[local], t[local]))
-        far = pid >= 0
-        if far.any():
+        # _out_pid: -2 feedback, -1 routed without links, >= 0 the path of a routed event
+        far_events = self._queue_spikes(self._out_rows, self._out_pid, fired, ticks, cycle)
+        if far_events is not None:
+            _, far, pid, rows, t = far_events
             self._link_queue.setdefault(cycle + 1, []).append(
                 (pid[far], np.zeros(int(far.sum()), dtype=np.int64), t[far], rows[far]))
 

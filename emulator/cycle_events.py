@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from firmware_io.constants import ROW_SOURCE, ROWS_PER_CHIP, TICKS_PER_CYCLE
+from firmware_io.constants import READOUT_CHANNELS_PER_CHIP, ROW_SOURCE, ROWS_PER_CHIP, TICKS_PER_CYCLE
 from firmware_io.packets import EVENT_DTYPE
 
-from .results import BoardStatus, DropCounts
+from .network_fabric import OUTPUT_LATENCY_TICKS
+from .results import BoardStatus, DropCounts, RunResult
 
 PENDING_DTYPE = np.dtype([("t", np.int64), ("chip", np.int64), ("row", np.int64)])
 
@@ -27,9 +28,10 @@ class InvalidEventError(ValueError):
 class EventQueues:
     """Queues, counters and host input of a board (a mix-in).
 
-    The board provides ``n_chips``, ``cycle``, ``_input_buckets``,
-    ``_link_buckets``, ``_require_loaded()`` and ``_row_sources()`` (the
-    ``ROW_SOURCE`` code of every global row).
+    The board provides ``n_chips``, ``cycle``, ``_readout``, ``_has_routes``,
+    ``_input_limited``, ``_input_buckets``, ``_link_buckets``,
+    ``_link_delay_cycles``, ``_advance_links(cycle)``, ``_require_loaded()``
+    and ``_row_sources()`` (the ``ROW_SOURCE`` code of every global row).
     """
 
     def _reset_queues(self) -> None:
@@ -83,6 +85,35 @@ class EventQueues:
         merged = np.concatenate([self._pending, new])
         self._pending = merged[np.lexsort((merged["t"], merged["chip"], merged["t"] // TICKS_PER_CYCLE))]
 
+    def _begin_run(self, name: str, n_cycles: int, input_events: np.ndarray | None) -> tuple[int, CycleEvents]:
+        """Check ``n_cycles`` (``name``: the method, for the message), queue ``input_events``
+        and return the number of cycles and the row events of the run's cycles."""
+        self._require_loaded()
+        if int(n_cycles) != n_cycles or n_cycles < 0:
+            raise ValueError(f"{name}: n_cycles {n_cycles!r} is invalid; valid: an integer >= 0")
+        n_cycles = int(n_cycles)
+        if input_events is not None:
+            self.write_input(input_events)
+        return n_cycles, self._start_run(self.cycle, self.cycle + n_cycles)
+
+    def _finish_run(self, start: int, n_cycles: int, events: np.ndarray, traces: np.ndarray,
+                    g_traces: np.ndarray, rows_before: int, syn_before: int) -> RunResult:
+        """The result of the run from ``start``: its output ``events``, read-out traces
+        (cycles x all channels) and the counts since the counters were ``rows_before``
+        and ``syn_before``."""
+        counters = self._counters
+        counters["output"] += events.size
+        drops = self._drops()
+        result = RunResult(
+            output_events=events,
+            traces=traces.reshape(n_cycles, self.n_chips, READOUT_CHANNELS_PER_CHIP),
+            trace_neurons=self._readout.copy(), start_cycle=start, n_cycles=n_cycles,
+            dropped=drops - self._drops_at_last_run,
+            synaptic_events=counters["syn"] - syn_before, row_events=counters["row"] - rows_before,
+            conductance_traces=g_traces.reshape(n_cycles, 2, self.n_chips, READOUT_CHANNELS_PER_CHIP))
+        self._drops_at_last_run = drops
+        return result
+
     def _start_run(self, start: int, end: int) -> CycleEvents:
         """Take the host input due before cycle ``end`` off the pending queue for a run."""
         due = int(np.searchsorted(self._pending["t"] // TICKS_PER_CYCLE, end, side="left"))
@@ -93,6 +124,38 @@ class EventQueues:
         per_cycle_input = self._input_limited and (
             self._has_routes or not self._input_buckets.admit_run_if_lossless(sched["chip"], ext_cycle, start, end))
         return CycleEvents(self, sched, ext_cycle, start, end, per_cycle_input)
+
+    def _queue_spikes(self, target_rows: np.ndarray, target_kinds: np.ndarray, fired: np.ndarray,
+                      ticks: np.ndarray, cycle: int) -> tuple[np.ndarray, ...] | None:
+        """Queue the events of this cycle's spikes that stay on their chip (all leave 32 ticks later).
+
+        ``target_rows[fired]`` are the rows each spike reaches (-1: none) and
+        ``target_kinds[fired]`` how: -2 feedback (straight to the row), -1 through
+        the chip's own input port, >= 0 over links (left to the caller). Returns
+        ``(mask, far, kind, rows, t)`` when there are events for links: ``mask``
+        picks the targets, ``far`` the link events among them.
+        """
+        targets = target_rows[fired]                        # (F, W), -1 = no target
+        width = targets.shape[1]
+        mask = (targets >= 0).ravel()
+        rows = targets.ravel()[mask]
+        if rows.size == 0:
+            return None
+        t = np.repeat(ticks + OUTPUT_LATENCY_TICKS, width)[mask]
+        if not self._has_routes:
+            self._row_queue.setdefault(cycle + 1, []).append((rows, t))
+            return None
+        kind = target_kinds[fired].ravel()[mask]
+        feedback = kind == -2
+        if feedback.any():
+            self._row_queue.setdefault(cycle + 1, []).append((rows[feedback], t[feedback]))
+        local = kind == -1
+        if local.any():
+            self._port_queue.setdefault(cycle + 1, []).append((rows[local], t[local]))
+        far = kind >= 0
+        if not far.any():
+            return None
+        return mask, far, kind, rows, t
 
     def status(self) -> BoardStatus:
         """Time, event counters and drop counters since the last reset."""

@@ -187,14 +187,9 @@ class SparseBoard(SparseEventNetwork, EventQueues):
 
     def run(self, n_cycles: int, input_events: np.ndarray | None = None) -> RunResult:
         """Run ``n_cycles`` cycles from the current time (see :meth:`Board.run`)."""
-        self._require_loaded()
-        if int(n_cycles) != n_cycles or n_cycles < 0:
-            raise ValueError(f"SparseBoard.run: n_cycles {n_cycles!r} is invalid; valid: an integer >= 0")
-        n_cycles = int(n_cycles)
-        if input_events is not None:
-            self.write_input(input_events)
+        n_cycles, run_events = self._begin_run("SparseBoard.run", n_cycles, input_events)
         start, end = self.cycle, self.cycle + n_cycles
-        cycle_rows = self._start_run(start, end).rows
+        cycle_rows = run_events.rows
         live = self._live
         n_tr = self._trace_live.size
         trace_buf = np.empty((n_cycles, n_tr), dtype=np.int64)
@@ -234,8 +229,6 @@ class SparseBoard(SparseEventNetwork, EventQueues):
                 nst.check()
                 live.check()
         self.cycle = end
-        events = output_events(out_t, out_n)
-        counters["output"] += events.size
         width = self.n_chips * READOUT_CHANNELS_PER_CHIP
         if self._trace_cols.size:
             traces = np.full((n_cycles, width), -1, dtype=np.int64)
@@ -247,16 +240,8 @@ class SparseBoard(SparseEventNetwork, EventQueues):
         else:   # nothing is read out: read-only views instead of (cycles x chips x 4) arrays of -1
             traces = np.broadcast_to(np.int64(-1), (n_cycles, width))
             g_traces = np.broadcast_to(np.int64(-1), (n_cycles, 2, width))
-        drops = self._drops()
-        result = RunResult(
-            output_events=events,
-            traces=traces.reshape(n_cycles, self.n_chips, READOUT_CHANNELS_PER_CHIP),
-            trace_neurons=self._readout.copy(), start_cycle=start, n_cycles=n_cycles,
-            dropped=drops - self._drops_at_last_run,
-            synaptic_events=counters["syn"] - syn_before, row_events=counters["row"] - rows_before,
-            conductance_traces=g_traces.reshape(n_cycles, 2, self.n_chips, READOUT_CHANNELS_PER_CHIP))
-        self._drops_at_last_run = drops
-        return result
+        return self._finish_run(start, n_cycles, output_events(out_t, out_n), traces, g_traces,
+                                rows_before, syn_before)
 
     # --------------------------------------------------------------- changes
     def set_readout(self, readout: np.ndarray) -> None:

@@ -9,7 +9,6 @@ import numpy as np
 from firmware_io.constants import NEURONS_PER_CHIP, TICKS_PER_CYCLE
 
 from .cycle_events import queue_link_exits
-from .network_fabric import OUTPUT_LATENCY_TICKS
 
 
 class SparseEventNetwork:
@@ -18,30 +17,17 @@ class SparseEventNetwork:
     def _emit(self, fired: np.ndarray, ticks: np.ndarray, cycle: int) -> None:
         """Feedback and routed events of this cycle's spikes (``fired``: live indices)."""
         live = self._live
-        targets = live.out_rows[fired]
-        width = targets.shape[1]
-        mask = (targets >= 0).ravel()
-        rows = targets.ravel()[mask]
-        if rows.size == 0:
+        # out_kind: -2 feedback, -1 route inside a chip, >= 0 destination chip
+        far_events = self._queue_spikes(live.out_rows, live.out_kind, fired, ticks, cycle)
+        if far_events is None:
             return
-        t = np.repeat(ticks + OUTPUT_LATENCY_TICKS, width)[mask]
-        if not self._has_routes:
-            self._row_queue.setdefault(cycle + 1, []).append((rows, t))
-            return
-        kind = live.out_kind[fired].ravel()[mask]         # -2 feedback, -1 route inside a chip, >= 0 dst chip
-        feedback = kind == -2
-        if feedback.any():
-            self._row_queue.setdefault(cycle + 1, []).append((rows[feedback], t[feedback]))
-        local = kind == -1
-        if local.any():
-            self._port_queue.setdefault(cycle + 1, []).append((rows[local], t[local]))
-        far = kind >= 0
-        if far.any():
-            src_chip = np.repeat(live.global_ids[fired] // NEURONS_PER_CHIP, width)[mask][far]
-            entry = (src_chip, kind[far], t[far], rows[far])
-            if self._paths is not None:     # instant links: the path of each event (found at load)
-                entry += (live.out_path[fired].ravel()[mask][far],)
-            self._link_queue.setdefault(cycle + 1, []).append(entry)
+        mask, far, kind, rows, t = far_events
+        width = live.out_rows.shape[1]
+        src_chip = np.repeat(live.global_ids[fired] // NEURONS_PER_CHIP, width)[mask][far]
+        entry = (src_chip, kind[far], t[far], rows[far])
+        if self._paths is not None:     # instant links: the path of each event (found at load)
+            entry += (live.out_path[fired].ravel()[mask][far],)
+        self._link_queue.setdefault(cycle + 1, []).append(entry)
 
     def _advance_links(self, cycle: int) -> None:
         """Events entering a link in ``cycle`` compete for it and move on (as :meth:`Board._advance_links`)."""
