@@ -22,7 +22,6 @@ Order of work inside cycle ``k`` (this order is part of the bit-accurate model):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
 
 import numpy as np
 
@@ -44,20 +43,16 @@ from . import stdp as stdp_mod
 from .board_setup import as_board_image, check_board, check_routes, fabric_spec, output_events, output_targets
 from .arithmetic import G_FRAC_BITS
 from .coefficients import chip_coefficients
-from .cycle_events import EventQueues, InvalidEventError, queue_link_exits  # noqa: F401 (re-exported)
+from .board_base import BoardBase
+from .cycle_events import InvalidEventError, queue_link_exits  # noqa: F401 (re-exported)
 from .network_fabric import TokenBuckets
 from .neuron import NeuronState, build_neurons, membrane_step
 from .results import RunResult
 from .synapse_rows import RowState, build_rows, decay_conductances, decay_stp, deliver
 
-#: ChipConfig fields that :meth:`Board.reconfigure` may not change (they shape the
-#: conductance classes, routes and plasticity of the loaded board).
-_STRUCTURAL_FIELDS = ("serial", "row_source", "row_sign", "row_stp", "row_stdp", "row_tau", "stp_u",
-                      "stp_tau_rec", "stp_tau_facil", "stdp_lut_causal", "stdp_lut_acausal", "stdp_threshold",
-                      "stdp_tau")
 
 
-class Board(EventQueues):
+class Board(BoardBase):
     """Bit-accurate emulator of a board of chips and its event network.
 
     This is a **bit-accurate** model: integer state with the widths, rounding
@@ -85,16 +80,6 @@ class Board(EventQueues):
     events and the read-out ADC (traces are the exact registers, sampled
     every cycle).
     """
-
-    #: Tag: this model is bit-accurate (as opposed to the float64 reference).
-    bit_accurate: ClassVar[bool] = True
-
-    def __init__(self, fabric: object | None = None, *, ideal: bool = False, strict: bool = False) -> None:
-        self._fabric_arg = fabric
-        self.ideal = bool(ideal)
-        self.strict = bool(strict)
-        self.n_chips = 0
-        self._loaded = False
 
     # ------------------------------------------------------------------ set-up
     def load(self, configs: Sequence[ChipConfig] | BoardImage | bytes, routes: np.ndarray | None = None) -> None:
@@ -264,16 +249,7 @@ class Board(EventQueues):
             Shape (chips, 4): chip-local neuron 0..383 or ``NO_READOUT`` per channel.
             Only the read-out multiplexers change; no state is touched.
         """
-        self._require_loaded()
-        codes = np.asarray(readout, dtype=np.int64)
-        shape = (self.n_chips, READOUT_CHANNELS_PER_CHIP)
-        if codes.shape != shape:
-            raise ValueError(f"set_readout: shape {codes.shape} is invalid; valid: {shape}")
-        bad = ((codes < 0) | (codes >= NEURONS_PER_CHIP)) & (codes != NO_READOUT)
-        if bad.any():
-            chip, ch = (int(i) for i in np.argwhere(bad)[0])
-            raise ValueError(f"set_readout: chip {chip} channel {ch}: value {int(codes[chip, ch])} is invalid; "
-                             f"valid: 0..{NEURONS_PER_CHIP - 1} or NO_READOUT ({NO_READOUT})")
+        codes = self._readout_codes(readout)
         for chip in range(self.n_chips):
             self.configs[chip].readout = codes[chip].astype(self.configs[chip].readout.dtype)
         self._set_readout_codes(codes)
@@ -292,15 +268,7 @@ class Board(EventQueues):
             If ``config`` changes anything else (serial, row sources, signs, decay
             codes, STP/STDP settings): those need :meth:`load`.
         """
-        self._check_chip(chip)
-        new = config.copy()
-        new.validate()
-        old = self.configs[chip]
-        for name in _STRUCTURAL_FIELDS:
-            if not np.array_equal(np.asarray(getattr(old, name)), np.asarray(getattr(new, name))):
-                raise ConfigError(f"Board.reconfigure(chip {chip}): field {name} differs from the loaded "
-                                  "configuration; only neuron codes, row_strength, weights and readout may change "
-                                  "in a run (use Board.load for the rest)")
+        new = self._reconfigured(chip, config, "Board.load")
         coeffs = chip_coefficients(new, ideal=self.ideal)
         n = slice(chip * NEURONS_PER_CHIP, (chip + 1) * NEURONS_PER_CHIP)
         nrn = self._nrn
@@ -334,15 +302,6 @@ class Board(EventQueues):
         return g[:n_exc].sum(axis=0).reshape(shape), g[n_exc:].sum(axis=0).reshape(shape)
 
     # --------------------------------------------------------------- internals
-    def _require_loaded(self) -> None:
-        if not self._loaded:
-            raise RuntimeError("the board has no configuration; call Board.load(configs) first")
-
-    def _check_chip(self, chip: int) -> None:
-        self._require_loaded()
-        if not 0 <= int(chip) < self.n_chips:
-            raise ValueError(f"chip {chip} does not exist on this board; valid: 0..{self.n_chips - 1}")
-
     def _set_readout_codes(self, codes: np.ndarray) -> None:
         self._readout = codes
         connected = codes != NO_READOUT

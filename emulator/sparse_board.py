@@ -28,7 +28,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Sequence
-from typing import ClassVar
 
 import numpy as np
 
@@ -47,10 +46,9 @@ from firmware_io.errors import ConfigError
 from firmware_io.image import ROUTE_DTYPE, BoardImage, parse_board_image
 
 from .arithmetic import decay_floor
-from .board import _STRUCTURAL_FIELDS
+from .board_base import BoardBase
 from .board_setup import check_routes, output_events
 from .coefficients import chip_coefficients
-from .cycle_events import EventQueues
 from .neuron import membrane_step
 from .results import RunResult
 from .sparse_events import SparseEventNetwork
@@ -59,7 +57,7 @@ from .sparse_parts import ChipPart, LiveSet, build_live_set
 from .synapse_rows import stp_factors
 
 
-class SparseBoard(SparseEventNetwork, EventQueues):
+class SparseBoard(SparseEventNetwork, BoardBase):
     """Bit-accurate board emulator that computes only live neurons and used rows.
 
     Parameters
@@ -71,15 +69,6 @@ class SparseBoard(SparseEventNetwork, EventQueues):
     strict : bool
         Check the registers' widths after every cycle.
     """
-
-    bit_accurate: ClassVar[bool] = True
-
-    def __init__(self, fabric: object | None = None, *, ideal: bool = False, strict: bool = False) -> None:
-        self._fabric_arg = fabric
-        self.ideal = bool(ideal)
-        self.strict = bool(strict)
-        self.n_chips = 0
-        self._loaded = False
 
     # ------------------------------------------------------------------ set-up
     def load(self, configs: Sequence[ChipConfig] | BoardImage | bytes, routes: np.ndarray | None = None) -> None:
@@ -246,16 +235,7 @@ class SparseBoard(SparseEventNetwork, EventQueues):
     # --------------------------------------------------------------- changes
     def set_readout(self, readout: np.ndarray) -> None:
         """Select the neuron of each read-out channel (see :meth:`Board.set_readout`)."""
-        self._require_loaded()
-        codes = np.asarray(readout, dtype=np.int64)
-        shape = (self.n_chips, READOUT_CHANNELS_PER_CHIP)
-        if codes.shape != shape:
-            raise ValueError(f"set_readout: shape {codes.shape} is invalid; valid: {shape}")
-        bad = ((codes < 0) | (codes >= NEURONS_PER_CHIP)) & (codes != NO_READOUT)
-        if bad.any():
-            chip, ch = (int(i) for i in np.argwhere(bad)[0])
-            raise ValueError(f"set_readout: chip {chip} channel {ch}: value {int(codes[chip, ch])} is invalid; "
-                             f"valid: 0..{NEURONS_PER_CHIP - 1} or NO_READOUT ({NO_READOUT})")
+        codes = self._readout_codes(readout)
         for chip in np.flatnonzero((codes != self._readout).any(axis=1)):
             self.configs[chip].readout = codes[chip].astype(self.configs[chip].readout.dtype)
         self._readout = codes
@@ -264,15 +244,7 @@ class SparseBoard(SparseEventNetwork, EventQueues):
     def reconfigure(self, chip: int, config: ChipConfig) -> None:
         """New neuron codes, row strengths, weights and read-out of one chip, state kept
         (see :meth:`Board.reconfigure`)."""
-        self._check_chip(chip)
-        new = config.copy()
-        new.validate()
-        old = self.configs[chip]
-        for name in _STRUCTURAL_FIELDS:
-            if not np.array_equal(np.asarray(getattr(old, name)), np.asarray(getattr(new, name))):
-                raise ConfigError(f"SparseBoard.reconfigure(chip {chip}): field {name} differs from the loaded "
-                                  "configuration; only neuron codes, row_strength, weights and readout may change "
-                                  "in a run (use load for the rest)")
+        new = self._reconfigured(chip, config, "load")
         self.configs[chip] = new
         self._coeff_parts[chip] = _chip_part(new, chip, self.ideal)
         rows = slice(chip * ROWS_PER_CHIP, (chip + 1) * ROWS_PER_CHIP)
@@ -327,15 +299,6 @@ class SparseBoard(SparseEventNetwork, EventQueues):
         self._trace_live = j[self._trace_is_live]
         v_rest = np.concatenate([p.v_rest for p in self._coeff_parts])
         self._trace_const = v_rest[src]
-
-    def _require_loaded(self) -> None:
-        if not self._loaded:
-            raise RuntimeError("the board has no configuration; call SparseBoard.load(configs) first")
-
-    def _check_chip(self, chip: int) -> None:
-        self._require_loaded()
-        if not 0 <= int(chip) < self.n_chips:
-            raise ValueError(f"chip {chip} does not exist on this board; valid: 0..{self.n_chips - 1}")
 
 
 class _StpRows:
