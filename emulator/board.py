@@ -336,13 +336,6 @@ class Board(BoardBase):
             if ok is not None:
                 pid, hop, t, row, link = pid[ok], hop[ok], t[ok], row[ok], link[ok]
             hop = hop + 1
-            if self._link_delay_cycles is not None:
-                # every link delays by the same whole number of cycles: one arrival cycle
-                t = t + self._link_delay_cycles * TICKS_PER_CYCLE
-                arrive = None
-            else:
-                t = t + delays[link]
-                arrive = t // TICKS_PER_CYCLE
-            queue_link_exits(self, cycle, row, t, arrive, self._paths_flat[pid, hop] < 0, pid, hop, parts)
+            queue_link_exits(self, cycle, row, t, delays, link, self._paths_flat[pid, hop] < 0, pid, hop, parts)
 
 

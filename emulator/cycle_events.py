@@ -236,15 +236,21 @@ class CycleEvents:
 
 
 def queue_link_exits(board: EventQueues, cycle: int, row: np.ndarray, t: np.ndarray,
-                     arrive: np.ndarray | None, done: np.ndarray, a: np.ndarray, b: np.ndarray,
-                     parts: list) -> None:
-    """Queue the events that crossed a link in ``cycle``.
+                     link_delays: np.ndarray, link: np.ndarray, done: np.ndarray, a: np.ndarray,
+                     b: np.ndarray, parts: list) -> None:
+    """Queue the events that entered ``link`` in ``cycle`` at tick ``t`` (``link_delays``: ticks, by link).
 
-    Events with ``done`` wait for their chip's input port; the others, with
+    Events with ``done`` then wait for their chip's input port; the others, with
     their path state ``(a, b)``, enter their next link, in this cycle (appended
-    to ``parts``) or in their arrival cycle. ``arrive`` is the arrival cycle of
-    each event, or None when every link delays by ``board._link_delay_cycles``.
+    to ``parts``) or in their arrival cycle.
     """
+    if board._link_delay_cycles is not None:
+        # every link delays by the same whole number of cycles: one arrival cycle
+        t = t + board._link_delay_cycles * TICKS_PER_CYCLE
+        arrive = None
+    else:
+        t = t + link_delays[link]
+        arrive = t // TICKS_PER_CYCLE
     n_done = int(np.count_nonzero(done))
     if n_done == done.size:
         groups = [(None, row, t, None, None)]

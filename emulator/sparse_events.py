@@ -52,13 +52,7 @@ class SparseEventNetwork:
             if ok is not None:
                 cur, dst, t, row, link = cur[ok], dst[ok], t[ok], row[ok], link[ok]
             cur = link_to[link]
-            if self._link_delay_cycles is not None:
-                t = t + self._link_delay_cycles * TICKS_PER_CYCLE
-                arrive = None
-            else:
-                t = t + delays[link]
-                arrive = t // TICKS_PER_CYCLE
-            queue_link_exits(self, cycle, row, t, arrive, cur == dst, cur, dst, parts)
+            queue_link_exits(self, cycle, row, t, delays, link, cur == dst, cur, dst, parts)
 
     def _advance_instant(self, cycle: int, parts: list) -> bool:
         """Boards whose links have no delay: if no link can run out of tokens in this cycle,
