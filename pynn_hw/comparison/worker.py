@@ -10,12 +10,18 @@ Usage::
 command line). Writes to OUTDIR:
 
 - ``<label>.pkl``: the Neo block (every segment) of each population that recorded;
+- ``weights_<label>.npz``: pre/post indices, initial and final weights of each
+  projection whose synapse type is plastic (see :mod:`.weight_capture`);
 - ``status.json``: ``ok``, ``error`` (the exception's last line and traceback),
   ``seconds`` (wall time of the script), ``simulator``, ``populations`` (label,
-  file, size, cell type), ``stochastic`` (why the network is not deterministic:
+  file, size, cell type), ``projections`` (label, file, connections, synapse
+  type, ``w_max`` or None, pre and post labels), ``stochastic`` (why the network is not deterministic:
   random spike sources, noisy currents or stochastic synapses; empty if it is),
   ``board`` (the board backends' last logged timings: chips used, dropped
   events, mapping and run seconds; empty for the software backends).
+
+The text ``{backend}`` in a script argument becomes the bare backend name (for
+scripts that take ``nest``, ``brian2``, ... on their command line).
 
 The exit status is 0 on success and 1 if the script failed (status.json says why).
 """
@@ -35,6 +41,8 @@ from typing import Any
 
 #: Placeholder in script arguments for the backend's module name.
 MODULE_PLACEHOLDER = "{module}"
+#: Placeholder in script arguments for the backend's bare name.
+BACKEND_PLACEHOLDER = "{backend}"
 #: Model classes whose output depends on the simulator's own random numbers.
 STOCHASTIC_MODELS = frozenset({
     "SpikeSourcePoisson", "SpikeSourcePoissonRefractory", "SpikeSourceGamma",
@@ -59,8 +67,9 @@ class _KeepTimings(logging.Handler):
 
 
 def substitute_module(args: list[str], backend: str) -> list[str]:
-    """Script arguments with ``{module}`` replaced by ``pynn_hw.<backend>``."""
-    return [a.replace(MODULE_PLACEHOLDER, f"pynn_hw.{backend}") for a in args]
+    """Script arguments with ``{module}`` replaced by ``pynn_hw.<backend>``, ``{backend}`` by ``<backend>``."""
+    return [a.replace(MODULE_PLACEHOLDER, f"pynn_hw.{backend}").replace(BACKEND_PLACEHOLDER, backend)
+            for a in args]
 
 
 def safe_name(label: str) -> str:
@@ -98,12 +107,14 @@ def _recorded_blocks(session: Any) -> list[tuple[Any, Any]]:
 
 def run_script(script: str, backend: str, outdir: Path, script_args: list[str]) -> dict[str, Any]:
     """Run ``script`` on ``pynn_hw.<backend>``; save the blocks; return the status record."""
+    from pynn_hw.comparison.weight_capture import WeightCapture
     from pynn_hw.recording import write_block
     from pynn_hw.script_imports import pynn_imports
 
     outdir.mkdir(parents=True, exist_ok=True)
     status: dict[str, Any] = {"backend": backend, "script": script, "ok": False, "error": None,
-                              "seconds": None, "simulator": None, "populations": [], "stochastic": []}
+                              "seconds": None, "simulator": None, "populations": [], "projections": [],
+                              "stochastic": []}
     started = time.perf_counter()
     collected: list[tuple[Any, Any]] = []
     keeper = _KeepTimings()
@@ -114,11 +125,14 @@ def run_script(script: str, backend: str, outdir: Path, script_args: list[str]) 
         module = importlib.import_module(f"pynn_hw.{backend}")
         session = module.session
         original_end = module.end
+        weights = WeightCapture(session)
+        weights.install()
 
         def end_and_keep(*a: Any, **kw: Any) -> None:
             # end() releases the backend, which holds the running segment: copy it out first
             collected[:] = _recorded_blocks(session)
             status["stochastic"] = stochastic_parts(session)
+            weights.keep_final()
             original_end(*a, **kw)
 
         module.end = end_and_keep
@@ -134,10 +148,12 @@ def run_script(script: str, backend: str, outdir: Path, script_args: list[str]) 
         finally:
             sys.argv = saved_argv
             module.end = original_end
+            weights.uninstall()
         status["seconds"] = round(time.perf_counter() - started, 3)
         if session.backend is not None:       # the script did not call end()
             collected[:] = _recorded_blocks(session)
             status["stochastic"] = stochastic_parts(session)
+            weights.keep_final()
         status["simulator"] = session.name
         used: set[str] = set()
         for pop, block in collected:
@@ -148,6 +164,7 @@ def run_script(script: str, backend: str, outdir: Path, script_args: list[str]) 
             write_block(block, str(outdir / f"{name}.pkl"))
             status["populations"].append({"label": pop.label, "file": f"{name}.pkl", "size": int(pop.size),
                                           "celltype": type(pop.celltype).__name__})
+        status["projections"] = weights.save(outdir)
         status["ok"] = True
     except BaseException as exc:  # noqa: BLE001 - the report shows whatever stopped the script
         status["error"] = f"{type(exc).__name__}: {exc}".strip()
