@@ -15,6 +15,7 @@ from pynn_hw.comparison.boards import resolve_board
 from pynn_hw.comparison.runner import BackendRun, run_all
 from pynn_hw.comparison.script_args import prepare_script_args
 from pynn_hw.comparison.verdicts import METRICS, NA, REF, Verdict, default_tolerances, judge
+from pynn_hw.comparison.weights import WeightData, load_weights, weight_metrics, weight_verdicts
 
 #: The environment variable through which the emulator backend takes its board.
 BOARD_ENV = "PYNN_HW_BOARD"
@@ -42,6 +43,14 @@ class Comparison:
     stochastic: list[str] = field(default_factory=list)
     figures: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     output: Path | None = None
+    #: Plastic projections (labels, report order) and, per label and run name, their
+    #: weights, metrics, verdicts (per tolerance name), notes; and per label the figure file.
+    projections: list[str] = field(default_factory=list)
+    weight_data: dict[str, dict[str, WeightData]] = field(default_factory=dict)
+    weight_metrics: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
+    weight_verdicts: dict[str, dict[str, dict[str, Verdict]]] = field(default_factory=dict)
+    weight_notes: dict[str, dict[str, str]] = field(default_factory=dict)
+    weight_figures: dict[str, str] = field(default_factory=dict)
 
     @property
     def reference_run(self) -> BackendRun | None:
@@ -84,6 +93,31 @@ def _analyse(comparison: Comparison) -> None:
                 if why:
                     comparison.notes.setdefault(label, {})[name] = f"distance not computed: {why}"
         comparison.verdicts[label] = _verdicts(comparison, label)
+    _analyse_weights(comparison)
+
+
+def _analyse_weights(comparison: Comparison) -> None:
+    for run in comparison.runs:
+        if not run.ok:
+            continue
+        for label, data in load_weights(run).items():
+            if label not in comparison.weight_data:
+                comparison.projections.append(label)
+                comparison.weight_data[label] = {}
+            comparison.weight_data[label][run.name] = data
+    ok = {run.name: run.ok for run in comparison.runs}
+    for label in comparison.projections:
+        per_run = comparison.weight_data[label]
+        ref = per_run.get(comparison.reference)
+        comparison.weight_metrics[label] = {}
+        for name, data in per_run.items():
+            metrics, note = weight_metrics(data, ref)
+            comparison.weight_metrics[label][name] = metrics
+            if note and name != comparison.reference:
+                comparison.weight_notes.setdefault(label, {})[name] = note
+        comparison.weight_verdicts[label] = weight_verdicts(
+            comparison.weight_metrics[label], comparison.reference, ok, comparison.tolerances,
+            comparison.deterministic)
 
 
 def _verdicts(comparison: Comparison, label: str) -> dict[str, dict[str, Verdict]]:

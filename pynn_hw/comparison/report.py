@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pynn_hw.comparison.verdicts import FAIL, METRICS, METRICS_BY_NAME, NA, PASS, REF, format_difference, overall
+from pynn_hw.comparison.weights_report import weight_figures, weight_section, weights_json
 
 if TYPE_CHECKING:  # pragma: no cover
     from pynn_hw.comparison.pipeline import Comparison
@@ -214,6 +215,7 @@ def as_json(c: "Comparison") -> dict[str, Any]:
                       "populations": [p["label"] for p in r.status.get("populations", [])]} for r in c.runs],
         "populations": pops,
         "figures": {label: [f"figures/{f}" for _, f in figs] for label, figs in c.figures.items()},
+        "projections": weights_json(c),
     }
 
 
@@ -223,9 +225,11 @@ def write_report(c: "Comparison", output: Path, figures: bool = True) -> tuple[P
         from pynn_hw.comparison.figures import population_figures
         for label in c.populations:
             c.figures[label] = population_figures(label, c.data[label], c.metrics[label], output / "figures")
+        weight_figures(c, output / "figures")
     lines = _header(c) + _summary(c) + _backends(c)
     for label in c.populations:
         lines += _population(c, label)
+    lines += weight_section(c)
     lines += _failures(c) + _definitions(c)
     md = output / "report.md"
     md.write_text("\n".join(lines))

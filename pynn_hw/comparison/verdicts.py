@@ -51,12 +51,22 @@ METRICS: tuple[MetricSpec, ...] = (
     MetricSpec("correlation", "corr", "pairwise correlation", "", "absolute", 0.05, 4),
     MetricSpec("vr_normalised", "distance", "van Rossum distance (normalised)", "", "maximum", 0.10, 4),
 )
-METRICS_BY_NAME = {m.name: m for m in METRICS}
+#: The compared metrics of a plastic projection's final weights (see
+#: :mod:`pynn_hw.comparison.weights`). ``w_diff`` is in units of w_max; ``w_ks``
+#: 0.15 is about the 5 % critical value of a two-sample KS test of 160 against
+#: 160 connections (1.36 * sqrt(2 / 160)).
+WEIGHT_METRICS: tuple[MetricSpec, ...] = (
+    MetricSpec("w_mean", "w_mean", "mean weight", "", "relative", 0.10, 5),
+    MetricSpec("w_sd", "w_sd", "weight SD", "", "relative", 0.20, 5),
+    MetricSpec("w_diff", "w_diff", "mean abs. difference per connection / w_max", "", "maximum", 0.05, 4),
+    MetricSpec("w_ks", "w_ks", "KS distance of the distributions", "", "maximum", 0.15, 3),
+)
+METRICS_BY_NAME = {m.name: m for m in METRICS + WEIGHT_METRICS}
 
 
 def default_tolerances() -> dict[str, float]:
-    """Tolerance name -> default value."""
-    return {m.name: m.tolerance for m in METRICS}
+    """Tolerance name -> default value (spike metrics and weight metrics)."""
+    return {m.name: m.tolerance for m in METRICS + WEIGHT_METRICS}
 
 
 def parse_tolerances(items: Iterable[str], base: Mapping[str, float] | None = None) -> dict[str, float]:
