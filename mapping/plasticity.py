@@ -31,6 +31,18 @@ in weight codes (code 15 = w_max; rows of STDP projections get the strength
 is "no synapse"). ``theta = 1 / (15 min(A_plus, A_minus))`` so that the smaller
 amplitude is one code step per flag (additive rule: the ``w+1`` / ``w-1``
 tables). Approximations are listed per projection in :attr:`PlasticRows.notes`.
+
+Threshold fit. A flag clears the whole accumulator, so the pairings beyond the
+threshold are lost: with amplitude ``e = exp(-|dt| / tau)`` a flag takes
+``ceil(theta / e)`` pairings, not ``theta / e``, and the nominal ``theta``
+learns too little (12 pairings at |dt| = 5 ms: 4 codes instead of 5.6). The
+threshold written is therefore fitted (:func:`fit_threshold`): the code in
+``[theta / 2, theta]`` whose step count ``floor(N / ceil(theta / e))`` is
+closest (worst case over ``dt`` in ``tau / 10 .. 2.5 tau``) to the rule's
+``15 A e N`` for ``N = STDP_FIT_PAIRINGS(A)`` sparse pairings (one per row
+sweep). The tables keep the nominal ``theta``: one flag still stands for one
+step of the smaller amplitude. For other pairing counts the staircase and the
+exponential drift apart (error grows with ``N``; reported).
 """
 
 from __future__ import annotations
@@ -40,7 +52,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from firmware_io import units
-from firmware_io.constants import STP_MODES, WEIGHT_MAX
+from firmware_io.constants import STP_MODES, TICK_BIO_MS, WEIGHT_MAX
 from firmware_io.errors import CodeRangeError
 from pynn_hw.errors import MappingError
 from pynn_hw.standardmodels.plasticity import SpikePairRule
@@ -50,6 +62,52 @@ from pynn_hw.standardmodels.synapses import StaticSynapse, TsodyksMarkramSynapse
 FACIL_REC_RATIO = 10.0
 _THETA_MIN = units.STDP_THRESHOLD.lsb
 _THETA_MAX = units.STDP_THRESHOLD.max_value
+#: Accumulator increment of one pairing at dt = 0 (docs/hardware.md, "STDP accumulators").
+_PAIR_AMPLITUDE = 1024
+#: Fraction of the weight range the fit's reference protocol moves at dt = 0.
+STDP_FIT_RANGE = 0.5
+#: Time differences of the fit, in units of tau.
+_FIT_DT = (0.1, 2.5)
+_FIT_DT_STEP_MS = 0.1
+
+
+def stdp_fit_pairings(a_min: float) -> int:
+    """Sparse pairings of the fit's reference protocol: the rule moves ``STDP_FIT_RANGE`` of the range at dt=0."""
+    return max(int(np.floor(STDP_FIT_RANGE / a_min)), 1)
+
+
+def fit_threshold(a_min: float, tau_ms: float, nominal_code: int) -> tuple[int, float]:
+    """Threshold code whose flag count best follows the rule for the reference protocol.
+
+    Parameters
+    ----------
+    a_min : float
+        The smaller amplitude (one table step per flag).
+    tau_ms : float
+        The window's time constant as written (``stdp_tau``).
+    nominal_code : int
+        ``rint(64 / (15 a_min))``, the threshold without the fit.
+
+    Returns
+    -------
+    code : int
+        Threshold code in ``[nominal_code / 2, nominal_code]``.
+    error : float
+        Worst difference in codes over the fitted ``dt`` range for
+        ``stdp_fit_pairings(a_min)`` pairings (one table step per flag).
+    """
+    n = stdp_fit_pairings(a_min)
+    dt = np.arange(_FIT_DT[0] * tau_ms, _FIT_DT[1] * tau_ms + 1e-9, _FIT_DT_STEP_MS)
+    ticks = np.rint(dt / TICK_BIO_MS)
+    amp = np.rint(_PAIR_AMPLITUDE * np.exp(-ticks * TICK_BIO_MS / tau_ms))   # docs/hardware.md, "STDP"
+    rule = WEIGHT_MAX * a_min * n * np.exp(-dt / tau_ms)
+    codes = np.arange(max(nominal_code // 2, 1), max(nominal_code, 1) + 1)
+    thr = codes[:, None] << 4
+    steps = np.floor(n / np.ceil(thr / np.maximum(amp, 1.0)))
+    err = np.abs(steps - rule)
+    score = err.max(axis=1) + 1e-3 * err.mean(axis=1)          # worst case first, then the mean
+    best = int(np.argmin(score))
+    return int(codes[best]), float(err[best].max())
 
 
 @dataclass(frozen=True, eq=False)
@@ -193,9 +251,16 @@ def stdp_rows(prj) -> PlasticRows:
         notes.append(f"threshold {theta:.4g} pairings out of range ({_THETA_MIN:g}..{_THETA_MAX:g}): "
                      f"learning {theta / (theta_code * _THETA_MIN):.3g}x the requested rate")
     theta_q = theta_code * _THETA_MIN
+    if amps and tau_code > 0 and theta_code == int(np.rint(theta / _THETA_MIN)):
+        fitted, fit_err = fit_threshold(min(amps), tau_code * units.STDP_TAU.lsb, theta_code)
+        notes.append(f"threshold fitted to code {fitted} (nominal {theta_code}): a flag clears the pairings "
+                     f"beyond the threshold; {stdp_fit_pairings(min(amps))} sparse pairings follow the rule "
+                     f"within {fit_err:.2f} codes for |dt| in {_FIT_DT[0]:g}..{_FIT_DT[1]:g} tau, more pairings "
+                     f"drift further")
+        theta_code = fitted
     luts = stdp_tables(p["A_plus"], p["A_minus"], mu_p, mu_m, w_min_code, theta_q)
     err = max(float(np.max(np.abs(luts[0][1:] - luts[2][1:]))), float(np.max(np.abs(luts[1][1:] - luts[3][1:]))))
-    notes.append(f"threshold {theta_q:.4g} pairings (code {theta_code}); tables within {err:.3g} codes of the "
+    notes.append(f"tables for {theta_q:.4g} pairings per flag (threshold code {theta_code}); tables within {err:.3g} codes of the "
                  f"rule for that many pairings; w_min {p['w_min']:g} -> code {w_min_code}; code 0 stays 0")
     return PlasticRows(prj.label, stdp=True, lut_causal=luts[0], lut_acausal=luts[1], stdp_threshold=theta_code,
                        stdp_tau=tau_code, w_max=p["w_max"], notes=tuple(notes))

