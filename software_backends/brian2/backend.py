@@ -21,7 +21,7 @@ import numpy as np
 
 from pynn_hw.backend import SignalData, SpikeData
 from pynn_hw.errors import NoModelAvailableError, NonExistentParameterError, RecordingError
-from pynn_hw.network import Network, expand
+from pynn_hw.network import Network
 
 from software_backends.brian2 import electrodes as el
 from software_backends.brian2.options import Brian2Options
@@ -32,7 +32,7 @@ from software_backends.brian2.projections import (BuiltProjection, connect, get_
 from software_backends.brian2.projections import check as check_projection
 from software_backends.brian2.recording import SignalBuffer, SpikeBuffer
 from software_backends.common.arrays import cell_mask, set_cell_values
-from software_backends.common.buffers import recording_interval
+from software_backends.common.recording import BufferedRecording
 
 _CODE_OBJECTS = {
     "numpy": "brian2.codegen.runtime.numpy_rt:NumpyCodeObject",
@@ -45,7 +45,7 @@ def _code_object_class(target: str) -> type:
     return getattr(__import__(module, fromlist=[name]), name)
 
 
-class Brian2Backend:
+class Brian2Backend(BufferedRecording):
     """Builds a :class:`~pynn_hw.network.Network` in Brian 2 and runs it.
 
     Parameters
@@ -259,33 +259,12 @@ class Brian2Backend:
             return SpikeData(cells=np.zeros(0, np.int64), times=np.zeros(0))
         return buffer.take(clear)
 
-    def get_signal(self, population: int, variable: str, clear: bool) -> SignalData:
-        buffer = self.signals[population].get(variable)
-        if buffer is None:
-            spec = self.network.populations[population]
-            raise RecordingError(variable, spec.celltype,
-                                 reason=f"it is not recorded from {spec.label!r}")
-        return buffer.take(self.t, clear)
-
     def get_current(self, source: int, clear: bool) -> SignalData:
         electrode = self.driver.electrodes[source]
         if not electrode.record:
             raise RecordingError("i", self.network.current_sources[source].source_type,
                                  reason="record() was not called before the network was built")
         return electrode.take(self._steps, clear)
-
-    def set_recording(self, population: int, variable: str, cells: np.ndarray,
-                      sampling_interval: float) -> None:
-        """Record ``variable`` from exactly ``cells`` from now on (empty: stop)."""
-        self._check_built()
-        spec = self.network.populations[population]
-        self._drain()
-        if variable != "spikes":
-            self._intervals[population] = recording_interval(
-                self.signals[population], variable, sampling_interval, spec.celltype,
-                self._intervals[population])
-        self._recording[population][variable] = cell_mask(cells, spec.size)
-        self._attach_recorder(population, variable)
 
     # -- parameters and state --------------------------------------------------------
     def set_parameters(self, population: int, cells: np.ndarray, name: str,
@@ -307,16 +286,11 @@ class Brian2Backend:
                   values: np.ndarray) -> None:
         """Set a state variable now; it is also the value restored by ``reset``."""
         self._check_built()
-        spec = self.network.populations[population]
         built = self.populations[population]
         cells = np.asarray(cells, dtype=np.int64)
         if built.group is not None:
             built.builder.set_state(built, cells, name, values)
-        default = spec.celltype.default_initial_values.get(name, 0.0)
-        full = expand(np.asarray(self._initial[population].get(name, default), float),
-                      spec.size).copy()
-        full[cells] = values
-        self._initial[population][name] = full
+        self._store_initial(population, cells, name, values)
 
     # -- synapses --------------------------------------------------------------------
     def get_synapse_parameter(self, projection: int, name: str) -> np.ndarray:
@@ -338,6 +312,9 @@ class Brian2Backend:
     def end(self) -> None:
         """Drop the Brian objects."""
         self.net = None
+
+    def _check_usable(self) -> None:
+        self._check_built()
 
     def _check_built(self) -> None:
         if self.network is None:

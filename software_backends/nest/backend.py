@@ -31,7 +31,7 @@ from pynn_hw.errors import InvalidParameterValueError, NoModelAvailableError, Re
 from pynn_hw.network import Network, expand
 
 from software_backends.common.arrays import cell_mask, set_cell_values
-from software_backends.common.buffers import recording_interval
+from software_backends.common.recording import BufferedRecording
 from software_backends.nest import kernel
 from software_backends.nest.electrodes import ELECTRODE_MODELS, ElectrodeContext
 from software_backends.nest.grid import Grid
@@ -51,7 +51,7 @@ class _Electrode:
     recording: SignalBuffer | None
 
 
-class NestBackend:
+class NestBackend(BufferedRecording):
     """Builds a :class:`~pynn_hw.network.Network` in NEST and runs it.
 
     Parameters
@@ -262,33 +262,12 @@ class NestBackend:
             return SpikeData(cells=np.zeros(0, np.int64), times=np.zeros(0))
         return buffer.take(self.t, clear)
 
-    def get_signal(self, population: int, variable: str, clear: bool) -> SignalData:
-        buffer = self.signals[population].get(variable)
-        if buffer is None:
-            spec = self.network.populations[population]
-            raise RecordingError(variable, spec.celltype,
-                                 reason=f"it is not recorded from {spec.label!r}")
-        return buffer.take(self.t, clear)
-
     def get_current(self, source: int, clear: bool) -> SignalData:
         recording = self.electrodes[source].recording
         if recording is None:
             raise RecordingError("i", self.network.current_sources[source].source_type,
                                  reason="record() was not called before the network was built")
         return recording.take(self.t, clear)
-
-    def set_recording(self, population: int, variable: str, cells: np.ndarray,
-                      sampling_interval: float) -> None:
-        """Record ``variable`` from exactly ``cells`` from now on (empty: stop)."""
-        self._check_owner()
-        spec = self.network.populations[population]
-        self._drain()
-        if variable != "spikes":
-            self._intervals[population] = recording_interval(
-                self.signals[population], variable, sampling_interval, spec.celltype,
-                self._intervals[population])
-        self._recording[population][variable] = cell_mask(cells, spec.size)
-        self._attach_recorder(population, variable)
 
     # -- parameters and state --------------------------------------------------------
     def set_parameters(self, population: int, cells: np.ndarray, name: str,
@@ -306,14 +285,9 @@ class NestBackend:
                   values: np.ndarray) -> None:
         """Set a state variable now; it is also the value restored by ``reset``."""
         self._check_owner()
-        spec = self.network.populations[population]
         built = self.populations[population]
         built.builder.set_state(built, cells, name, values)
-        full = expand(np.asarray(self._initial[population].get(
-            name, spec.celltype.default_initial_values.get(name, 0.0)), float), spec.size)
-        full = full.copy()
-        full[np.asarray(cells, dtype=np.int64)] = values
-        self._initial[population][name] = full
+        full = self._store_initial(population, cells, name, values)
         buffer = self.signals[population].get(name)
         if buffer is not None and self._user_steps == 0:
             # before the first run the new value is also this segment's first sample
@@ -350,6 +324,9 @@ class NestBackend:
     def end(self) -> None:
         """Release the NEST kernel (if this backend still holds it)."""
         kernel.release(self)
+
+    def _check_usable(self) -> None:
+        self._check_owner()
 
     def _check_owner(self) -> None:
         if self.network is None:

@@ -24,6 +24,7 @@ from pynn_hw.network import Network
 
 from software_backends.common.arrays import cell_mask, set_cell_values
 from software_backends.common.buffers import recording_interval
+from software_backends.common.recording import not_recorded_error
 from software_backends.neuron import electrodes, mechanisms, parallel
 from software_backends.neuron.grid import Grid
 from software_backends.neuron.options import NeuronOptions
@@ -262,9 +263,7 @@ class NeuronBackend:
     def get_signal(self, population: int, variable: str, clear: bool) -> SignalData:
         recorder = self.signals[population].get(variable)
         if recorder is None:
-            spec = self.network.populations[population]
-            raise RecordingError(variable, spec.celltype,
-                                 reason=f"it is not recorded from {spec.label!r}")
+            raise not_recorded_error(self.network, population, variable)
         cells, values, t_start = recorder.take(self.t, clear)
         gathered = parallel.gather_to_root((cells, values))
         if gathered is not None and len(gathered) > 1:
