@@ -33,6 +33,12 @@ def test_ks_distance_is_the_largest_gap_of_the_empirical_cdfs():
     # F_a jumps to 1/2 at 1 while F_b is still 0 (b's values are 2 and 3)
     assert ks_distance(np.array([1.0, 4.0]), np.array([2.0, 3.0])) == 0.5
     assert math.isnan(ks_distance(np.zeros(0), np.ones(3)))
+    # half the weights at the bound 1.0 on one side, 0.998 on the other: a plain KS
+    # distance sees 0.5, a resolution of 0.01 forgives the shift
+    low, high = np.r_[np.linspace(0.1, 0.5, 4), [0.998] * 4], np.r_[np.linspace(0.1, 0.5, 4), [1.0] * 4]
+    assert ks_distance(low, high) == 0.5 and ks_distance(low, high, resolution=0.01) == 0.0
+    # a shift larger than the resolution still counts in full
+    assert ks_distance(np.array([0.0]), np.array([0.05]), resolution=0.01) == 1.0
 
 
 def test_per_connection_difference_is_relative_to_w_max_and_needs_the_same_connections():
