@@ -87,3 +87,24 @@ def test_threshold_fit_for_the_reference_protocol():
     steps_nominal = np.floor(12 / np.ceil((107 << 4) / np.rint(1024 * np.exp(-dt / TAU))))
     steps_fitted = np.floor(12 / np.ceil((89 << 4) / np.rint(1024 * np.exp(-dt / TAU))))
     assert (steps_nominal, steps_fitted) == (4, 6)        # the rule: 7.2 e^(-1/4) = 5.6
+
+
+def test_where_one_code_is_out_of_reach_for_the_reference_protocol():
+    """The hardware staircase against the rule at tick resolution (docs/plasticity.md, "Accuracy").
+
+    With 12 pairings the count floor(12 / k) jumps 12 -> 6 -> 4, so two ranges miss
+    one code: |dt| < 0.564 ms (the rule asks 7.2 e^(-dt/20) > 7 codes, the board
+    gives 6: a 7th code needs k = 1, which gives 12) and the 6 -> 4 jump, which
+    is within one code only if it falls exactly where the rule crosses 5
+    (7.293 ms); threshold code 89 puts it at 7.28 ms (rint(1024 e^(-dt/20)) < 712).
+    """
+    ticks = np.arange(1, 16001)                       # 1 tick = 1/320 ms, up to 50 ms
+    dt = ticks / 320.0
+    amp = np.rint(1024 * np.exp(-dt / TAU))
+    steps = np.floor(12 / np.ceil((89 << 4) / amp))
+    err = np.abs(steps - 0.6 * 12 * np.exp(-dt / TAU))
+    out = dt[err > 1.0]
+    near_zero = out[out < 1.0]
+    at_jump = out[out >= 1.0]
+    assert near_zero.max() < 0.564 and err[dt < 0.5].max() > 1.19          # 7.2 e^(-1/320/20) - 6
+    assert 7.27 < at_jump.min() and at_jump.max() < 7.30 and err[dt > 1.0].max() < 1.005

@@ -90,7 +90,8 @@ def test_weight_change_follows_the_lut_rule_within_one_step(emu):
                          for i in range(DT.size)])
     assert np.all(np.abs(codes - expected) <= 1), (codes, expected)
     # the shape of the window: depression for post-before-pre, potentiation for
-    # pre-before-post, strongest at |dt| = 5 ms, none at 60 ms (codes 7 5 4 12 11 9 8)
+    # pre-before-post, strongest at |dt| = 5 ms, none at 60 ms (codes 7 4 2 14 12 9 8;
+    # the rule from code 8: 6.4 4.6 2.4 13.6 11.4 9.6 8.4)
     assert codes[2] < codes[1] < codes[0] < 8 < codes[5] < codes[4] < codes[3]
     assert codes[6] == 8
 
