@@ -54,6 +54,8 @@ def weight_figure(label: str, data: dict[str, WeightData], reference: str, path:
     top = Panel(*hists, data_labels=labels, line_properties=props, xticks=True, yticks=True,
                 xlabel=unit, ylabel="connections", legend={"loc": "upper center", "frameon": False,
                                                            "fontsize": "small", "ncol": 2})
+    pad = 0.03 * (bins[-1] - bins[0])            # points at a bound stay whole
+    limits = (bins[0] - pad, bins[-1] + pad)
     others = [n for n in names if n != reference and same_connections(data[n], ref)]
     tables = [DataTable(ref.final / scale, data[n].final / scale) for n in others]
     if not tables:                               # keep the panel (and say why it is empty)
@@ -61,13 +63,13 @@ def weight_figure(label: str, data: dict[str, WeightData], reference: str, path:
     bottom = Panel(*tables, data_labels=others or [None],
                    line_properties=[{"color": f"C{names.index(n)}", "s": 10, "alpha": 0.7} for n in others]
                    or [{}], xticks=True, yticks=True, xlabel=f"{reference} (reference): final {unit}",
-                   ylabel=f"other backend: final {unit}", xlim=(bins[0], bins[-1]), ylim=(bins[0], bins[-1]),
+                   ylabel=f"other backend: final {unit}", xlim=limits, ylim=limits,
                    legend={"loc": "upper left", "frameon": False, "fontsize": "small"})
     fig = Figure(top, bottom, title=f"projection {label}: final weights", size=(6.0, 7.5))
     low, high = fig.axes[0].get_ylim()
     fig.axes[0].set_ylim(low, high * 1.3)        # room for the legend above the bars
     axes = fig.axes[1]
-    axes.plot([bins[0], bins[-1]], [bins[0], bins[-1]], color="0.5", linewidth=0.8, zorder=0)
+    axes.plot(limits, limits, color="0.5", linewidth=0.8, zorder=0)
     axes.set_aspect("equal", adjustable="box")
     if not others:
         axes.text(0.5, 0.5, "no other backend with the same connections", ha="center",
