@@ -32,7 +32,7 @@ from software_backends.brian2.projections import (BuiltProjection, connect, get_
 from software_backends.brian2.projections import check as check_projection
 from software_backends.brian2.recording import SignalBuffer, SpikeBuffer
 from software_backends.common.arrays import cell_mask, set_cell_values
-from software_backends.common.recording import BufferedRecording
+from software_backends.common.recording import BufferedRecording, current_not_recorded_error
 
 _CODE_OBJECTS = {
     "numpy": "brian2.codegen.runtime.numpy_rt:NumpyCodeObject",
@@ -262,8 +262,7 @@ class Brian2Backend(BufferedRecording):
     def get_current(self, source: int, clear: bool) -> SignalData:
         electrode = self.driver.electrodes[source]
         if not electrode.record:
-            raise RecordingError("i", self.network.current_sources[source].source_type,
-                                 reason="record() was not called before the network was built")
+            raise current_not_recorded_error(self.network, source)
         return electrode.take(self._steps, clear)
 
     # -- parameters and state --------------------------------------------------------

@@ -21,6 +21,12 @@ def not_recorded_error(network: Any, population: int, variable: str) -> Recordin
     return RecordingError(variable, spec.celltype, reason=f"it is not recorded from {spec.label!r}")
 
 
+def current_not_recorded_error(network: Any, source: int) -> RecordingError:
+    """The error for reading the current of a source whose recording was not asked for in time."""
+    return RecordingError("i", network.current_sources[source].source_type,
+                          reason="record() was not called before the network was built")
+
+
 class BufferedRecording:
     """``get_signal`` and ``set_recording`` of a backend, and the initial values its
     ``set_state`` stores (a mix-in).

@@ -31,7 +31,7 @@ from pynn_hw.errors import InvalidParameterValueError, NoModelAvailableError, Re
 from pynn_hw.network import Network, expand
 
 from software_backends.common.arrays import cell_mask, set_cell_values
-from software_backends.common.recording import BufferedRecording
+from software_backends.common.recording import BufferedRecording, current_not_recorded_error
 from software_backends.nest import kernel
 from software_backends.nest.electrodes import ELECTRODE_MODELS, ElectrodeContext
 from software_backends.nest.grid import Grid
@@ -265,8 +265,7 @@ class NestBackend(BufferedRecording):
     def get_current(self, source: int, clear: bool) -> SignalData:
         recording = self.electrodes[source].recording
         if recording is None:
-            raise RecordingError("i", self.network.current_sources[source].source_type,
-                                 reason="record() was not called before the network was built")
+            raise current_not_recorded_error(self.network, source)
         return recording.take(self.t, clear)
 
     # -- parameters and state --------------------------------------------------------

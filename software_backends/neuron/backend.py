@@ -24,7 +24,7 @@ from pynn_hw.network import Network
 
 from software_backends.common.arrays import cell_mask, set_cell_values
 from software_backends.common.buffers import recording_interval
-from software_backends.common.recording import not_recorded_error
+from software_backends.common.recording import current_not_recorded_error, not_recorded_error
 from software_backends.neuron import electrodes, mechanisms, parallel
 from software_backends.neuron.grid import Grid
 from software_backends.neuron.options import NeuronOptions
@@ -277,8 +277,7 @@ class NeuronBackend:
     def get_current(self, source: int, clear: bool) -> SignalData:
         spec = self.network.current_sources[source]
         if not spec.record:
-            raise RecordingError("i", spec.source_type,
-                                 reason="record() was not called before the network was built")
+            raise current_not_recorded_error(self.network, source)
         local = electrodes.recorded_current(self.electrodes[source], self.t, clear)
         pieces = [p for p in (parallel.allgather(local) if self.n_ranks > 1 else [local])
                   if p is not None]
