@@ -31,7 +31,7 @@ from software_backends.brian2.projections import (BuiltProjection, connect, get_
                                                   set_parameter, write_all)
 from software_backends.brian2.projections import check as check_projection
 from software_backends.brian2.recording import SignalBuffer, SpikeBuffer
-from software_backends.common.arrays import cell_mask, set_cell_values
+from software_backends.common.arrays import cell_mask
 from software_backends.common.recording import BufferedRecording, current_not_recorded_error
 
 _CODE_OBJECTS = {
@@ -268,10 +268,7 @@ class Brian2Backend(BufferedRecording):
     # -- parameters and state --------------------------------------------------------
     def set_parameters(self, population: int, cells: np.ndarray, name: str,
                        values: np.ndarray) -> None:
-        self._check_built()
-        spec = self.network.populations[population]
-        current = self._params[population]
-        previous = set_cell_values(current, name, spec.celltype, spec.size, cells, values)
+        current, previous = self._write_parameter(population, cells, name, values)
         built = self.populations[population]
         if built.group is None:
             return

@@ -11,7 +11,7 @@ from pynn_hw.backend import SignalData
 from pynn_hw.errors import RecordingError
 from pynn_hw.network import expand
 
-from software_backends.common.arrays import cell_mask
+from software_backends.common.arrays import cell_mask, set_cell_values
 from software_backends.common.buffers import recording_interval
 
 
@@ -28,13 +28,14 @@ def current_not_recorded_error(network: Any, source: int) -> RecordingError:
 
 
 class BufferedRecording:
-    """``get_signal`` and ``set_recording`` of a backend, and the initial values its
-    ``set_state`` stores (a mix-in).
+    """``get_signal`` and ``set_recording`` of a backend, and the values its
+    ``set_parameters`` and ``set_state`` store (a mix-in).
 
     The backend provides ``network``, ``t``, ``signals`` (per population: buffers by
     variable, each with ``take(t, clear)``), ``_recording`` (per population: cell
     masks by variable), ``_intervals`` (per population: sampling interval),
-    ``_initial`` (per population: initial values by name), ``_check_usable()``,
+    ``_params`` and ``_initial`` (per population: parameter and initial values by
+    name), ``_check_usable()``,
     ``_drain()`` and ``_attach_recorder(population, variable)``.
     """
 
@@ -56,6 +57,18 @@ class BufferedRecording:
                 self._intervals[population])
         self._recording[population][variable] = cell_mask(cells, spec.size)
         self._attach_recorder(population, variable)
+
+    def _write_parameter(self, population: int, cells: np.ndarray, name: str, values: np.ndarray, *,
+                         whole_as_float: bool = False) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """Write parameter ``name`` of ``cells`` into the population's stored values (see
+        :func:`~software_backends.common.arrays.set_cell_values`); return those values
+        by name and the array the new one replaced."""
+        self._check_usable()
+        spec = self.network.populations[population]
+        current = self._params[population]
+        previous = set_cell_values(current, name, spec.celltype, spec.size, cells, values,
+                                   whole_as_float=whole_as_float)
+        return current, previous
 
     def _store_initial(self, population: int, cells: np.ndarray, name: str,
                        values: np.ndarray) -> np.ndarray:

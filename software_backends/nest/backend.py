@@ -30,7 +30,7 @@ from pynn_hw.backend import SignalData, SpikeData
 from pynn_hw.errors import InvalidParameterValueError, NoModelAvailableError, RecordingError
 from pynn_hw.network import Network, expand
 
-from software_backends.common.arrays import cell_mask, set_cell_values
+from software_backends.common.arrays import cell_mask
 from software_backends.common.recording import BufferedRecording, current_not_recorded_error
 from software_backends.nest import kernel
 from software_backends.nest.electrodes import ELECTRODE_MODELS, ElectrodeContext
@@ -271,11 +271,7 @@ class NestBackend(BufferedRecording):
     # -- parameters and state --------------------------------------------------------
     def set_parameters(self, population: int, cells: np.ndarray, name: str,
                        values: np.ndarray) -> None:
-        self._check_owner()
-        spec = self.network.populations[population]
-        current = self._params[population]
-        set_cell_values(current, name, spec.celltype, spec.size, cells, values,
-                        whole_as_float=True)
+        current, _ = self._write_parameter(population, cells, name, values, whole_as_float=True)
         built = self.populations[population]
         built.builder.set_parameters(built, cells, name, current, self.context,
                                      float(self.grid.ms(self._kernel_steps)))
