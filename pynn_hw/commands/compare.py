@@ -44,7 +44,7 @@ def _compare(args: argparse.Namespace) -> int:
 def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``compare`` command to the ``pynn-hw`` sub-command parsers."""
     from pynn_hw.comparison import BACKENDS
-    from pynn_hw.comparison.verdicts import METRICS
+    from pynn_hw.comparison.verdicts import METRICS, WEIGHT_METRICS
     parser = subparsers.add_parser(
         "compare", help="run a PyNN script on several backends and compare them",
         description="Run one PyNN script on several backends, each in its own process, and write a "
@@ -57,7 +57,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
                         help=f"folder for the report, figures and recordings (default: {DEFAULT_OUTPUT})")
     parser.add_argument("--reference", default=None, metavar="BACKEND",
                         help="backend the others are judged against (default: nest if compared, else the first)")
-    names = ", ".join(f"{m.name} ({m.kind}, {m.tolerance:g})" for m in METRICS)
+    names = ", ".join(f"{m.name} ({m.kind}, {m.tolerance:g})"
+                      for m in METRICS + WEIGHT_METRICS)
     parser.add_argument("--tolerance", action="append", metavar="NAME=VALUE",
                         help=f"change a tolerance; names, kinds and defaults: {names}")
     parser.add_argument("--board", default=None,
