@@ -224,14 +224,6 @@ class Brian2Backend(BufferedRecording):
     def t(self) -> float:
         return round(self._steps * self.dt, 9)
 
-    def _drain(self) -> None:
-        for buffer in self.spikes:
-            if buffer is not None:
-                buffer.drain()
-        for signals in self.signals:
-            for buffer in signals.values():
-                buffer.drain()
-
     def reset(self) -> None:
         """Back to t = 0: restore the stored state, then write back every change."""
         self._check_built()

@@ -31,13 +31,22 @@ class BufferedRecording:
     """``get_signal`` and ``set_recording`` of a backend, and the values its
     ``set_parameters`` and ``set_state`` store (a mix-in).
 
-    The backend provides ``network``, ``t``, ``signals`` (per population: buffers by
-    variable, each with ``take(t, clear)``), ``_recording`` (per population: cell
+    The backend provides ``network``, ``t``, ``spikes`` (per population: a buffer
+    with ``drain()``, or None), ``signals`` (per population: buffers by variable,
+    each with ``drain()`` and ``take(t, clear)``), ``_recording`` (per population: cell
     masks by variable), ``_intervals`` (per population: sampling interval),
     ``_params`` and ``_initial`` (per population: parameter and initial values by
-    name), ``_check_usable()``,
-    ``_drain()`` and ``_attach_recorder(population, variable)``.
+    name), ``_check_usable()`` and ``_attach_recorder(population, variable)``.
     """
+
+    def _drain(self) -> None:
+        """Move what the simulator recorded so far into the buffers."""
+        for buffer in self.spikes:
+            if buffer is not None:
+                buffer.drain()
+        for signals in self.signals:
+            for buffer in signals.values():
+                buffer.drain()
 
     def get_signal(self, population: int, variable: str, clear: bool) -> SignalData:
         buffer = self.signals[population].get(variable)

@@ -234,12 +234,7 @@ class NestBackend(BufferedRecording):
         return float(self.grid.ms(self._user_steps))
 
     def _drain(self) -> None:
-        for buffer in self.spikes:
-            if buffer is not None:
-                buffer.drain()
-        for signals in self.signals:
-            for buffer in signals.values():
-                buffer.drain()
+        super()._drain()
         for electrode in self.electrodes:
             if electrode.recording is not None:
                 electrode.recording.drain()
