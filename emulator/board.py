@@ -44,7 +44,7 @@ from .board_setup import as_board_image, check_board, check_routes, fabric_spec,
 from .arithmetic import G_FRAC_BITS
 from .coefficients import chip_coefficients
 from .board_base import BoardBase
-from .cycle_events import InvalidEventError, queue_link_exits  # noqa: F401 (re-exported)
+from .cycle_events import InvalidEventError, joined, queue_link_exits  # noqa: F401 (re-exported)
 from .network_fabric import TokenBuckets
 from .neuron import NeuronState, build_neurons, membrane_step
 from .results import RunResult
@@ -326,10 +326,7 @@ class Board(BoardBase):
         delays = self._fabric.link_delay_ticks
         parts = self._link_queue.pop(cycle)
         while parts:
-            if len(parts) == 1:
-                pid, hop, t, row = parts[0]
-            else:
-                pid, hop, t, row = (np.concatenate(x) for x in zip(*parts))
+            pid, hop, t, row = joined(parts)
             parts = []
             link = self._paths_flat[pid, hop]
             ok = self._link_buckets.admit(link, cycle, t)

@@ -235,6 +235,11 @@ class CycleEvents:
         return ev_rows, ev_ticks
 
 
+def joined(parts: list[tuple[np.ndarray, ...]]) -> tuple[np.ndarray, ...]:
+    """The queued event batches ``parts`` as one batch (field by field)."""
+    return parts[0] if len(parts) == 1 else tuple(np.concatenate(x) for x in zip(*parts))
+
+
 def queue_link_exits(board: EventQueues, cycle: int, row: np.ndarray, t: np.ndarray,
                      link_delays: np.ndarray, link: np.ndarray, done: np.ndarray, a: np.ndarray,
                      b: np.ndarray, parts: list) -> None:

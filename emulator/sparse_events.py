@@ -8,7 +8,7 @@ import numpy as np
 
 from firmware_io.constants import NEURONS_PER_CHIP, TICKS_PER_CYCLE
 
-from .cycle_events import queue_link_exits
+from .cycle_events import joined, queue_link_exits
 
 
 class SparseEventNetwork:
@@ -42,10 +42,7 @@ class SparseEventNetwork:
         delays = self._fab.link_delay_ticks
         link_to = self._fab.link_ends[:, 1]
         while parts:
-            if len(parts) == 1:
-                cur, dst, t, row = parts[0]
-            else:
-                cur, dst, t, row = (np.concatenate(x) for x in zip(*parts))
+            cur, dst, t, row = joined(parts)
             parts = []
             link = self._next_link[cur, dst].astype(np.int64)
             ok = self._link_buckets.admit(link, cycle, t)
@@ -58,10 +55,7 @@ class SparseEventNetwork:
         """Boards whose links have no delay: if no link can run out of tokens in this cycle,
         every event crosses its whole path now (as hop-by-hop admission would let it);
         return False, changing nothing, otherwise."""
-        if len(parts) == 1:
-            _, _, t, row, pos = parts[0]
-        else:
-            _, _, t, row, pos = (np.concatenate(x) for x in zip(*parts))
+        _, _, t, row, pos = joined(parts)
         _, ptr, links = self._paths
         start = ptr[pos]
         count = ptr[pos + 1] - start
@@ -75,10 +69,7 @@ class SparseEventNetwork:
     def _advance_uniform(self, cycle: int, parts: list) -> None:
         """:meth:`_advance_links` for boards whose links all delay by the same whole cycles (>= 1):
         every event of the batch moves one hop and waits for the same later cycle."""
-        if len(parts) == 1:
-            cur, dst, t, row = parts[0]
-        else:
-            cur, dst, t, row = (np.concatenate(x) for x in zip(*parts))
+        cur, dst, t, row = joined(parts)
         link = self._next_flat[cur * self.n_chips + dst]
         ok = self._link_buckets.admit(link, cycle, t)
         if ok is not None:
