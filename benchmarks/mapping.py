@@ -7,7 +7,7 @@ Networks (all conductance-based LIF, IF_cond_exp):
 * ``random_100``, ``random_1000``: random networks built through the front-end
   (``pynn_hw.nest`` populations and projections; nothing is simulated), 80 % excitatory,
   Vogels-Abbott weights, in-degree 10 and 80, with a Poisson kick-start population;
-* ``va_4000``: the Vogels-Abbott COBA network of ``/work/shared/bench/va_coba.py``
+* ``va_4000``: the Vogels-Abbott COBA network of ``../shared/bench/va_coba.py``
   (4000 neurons, p = 0.02, ~325k synapses, same seed);
 * ``clustered_20000``, ``clustered_100000``: random modular networks built directly as a
   ``Network`` (front-end connectors would spend minutes drawing 10^7 synapses):

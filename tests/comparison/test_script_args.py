@@ -7,7 +7,7 @@ from pathlib import Path
 from pynn_hw.comparison.script_args import prepare_script_args, takes_module_argument
 from pynn_hw.comparison.worker import substitute_module
 
-VA_COBA = Path("/work/shared/bench/va_coba.py")
+VA_COBA = Path(__file__).resolve().parents[3] / "shared" / "bench" / "va_coba.py"
 HERE = Path(__file__).parent / "scripts"
 
 
