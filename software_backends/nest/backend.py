@@ -31,6 +31,7 @@ from pynn_hw.errors import InvalidParameterValueError, NoModelAvailableError, Re
 from pynn_hw.network import Network, expand
 
 from software_backends.common.arrays import cell_mask
+from software_backends.common.registry import lookup
 from software_backends.common.recording import BufferedRecording, current_not_recorded_error
 from software_backends.nest import kernel
 from software_backends.nest.electrodes import ELECTRODE_MODELS, ElectrodeContext
@@ -327,9 +328,4 @@ class NestBackend(BufferedRecording):
 
 
 def _lookup(registry: dict[type, Any], cls: type, what: str) -> Any:
-    for base in cls.__mro__:
-        if base in registry:
-            return registry[base]
-    raise NoModelAvailableError(
-        f"the NEST backend has no {what} {cls.__name__}; available: "
-        f"{', '.join(c.__name__ for c in registry)}")
+    return lookup(registry, cls, f"the NEST backend has no {what} {cls.__name__}")

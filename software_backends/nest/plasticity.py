@@ -38,6 +38,7 @@ from pynn_hw.network import ProjectionSpec, expand
 from pynn_hw.standardmodels.plasticity import SpikePairRule, STDPMechanism, check_stdp_weights
 from pynn_hw.standardmodels.synapses import TsodyksMarkramSynapse
 
+from software_backends.common.registry import lookup
 from software_backends.nest.grid import Grid
 
 
@@ -112,13 +113,9 @@ PLASTIC_MODELS = {TsodyksMarkramSynapse: _tsodyks, STDPMechanism: _stdp}
 
 
 def plastic_model(spec: ProjectionSpec) -> Any:
-    for cls in spec.synapse_type.__mro__:
-        if cls in PLASTIC_MODELS:
-            return PLASTIC_MODELS[cls]
-    raise NoModelAvailableError(
-        f"projection {spec.label!r}: the NEST backend has no model for "
-        f"{spec.synapse_type.__name__}; plastic types available: "
-        f"{', '.join(c.__name__ for c in PLASTIC_MODELS)}")
+    return lookup(PLASTIC_MODELS, spec.synapse_type,
+                  f"projection {spec.label!r}: the NEST backend has no model for "
+                  f"{spec.synapse_type.__name__}", available="plastic types available")
 
 
 def connect_plastic(spec: ProjectionSpec, sources: np.ndarray, targets: np.ndarray,

@@ -17,10 +17,11 @@ from typing import Any
 import nest
 import numpy as np
 
-from pynn_hw.errors import NonExistentParameterError, NoModelAvailableError
+from pynn_hw.errors import NonExistentParameterError
 from pynn_hw.network import ProjectionSpec
 from pynn_hw.standardmodels import synapses as std
 
+from software_backends.common.registry import lookup
 from software_backends.nest import plasticity
 from software_backends.nest.grid import Grid
 
@@ -69,13 +70,9 @@ class BuiltProjection:
 
 
 def nest_synapse_model(spec: ProjectionSpec) -> str:
-    for cls in spec.synapse_type.__mro__:
-        if cls in SYNAPSE_MODELS:
-            return SYNAPSE_MODELS[cls]
-    raise NoModelAvailableError(
-        f"projection {spec.label!r}: the NEST backend has no model for "
-        f"{spec.synapse_type.__name__}; available: "
-        f"{', '.join(c.__name__ for c in SYNAPSE_MODELS)}")
+    return lookup(SYNAPSE_MODELS, spec.synapse_type,
+                  f"projection {spec.label!r}: the NEST backend has no model for "
+                  f"{spec.synapse_type.__name__}")
 
 
 def connect(spec: ProjectionSpec, node_ids: np.ndarray, scale_of_cell: np.ndarray,

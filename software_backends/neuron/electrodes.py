@@ -13,10 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from pynn_hw.errors import NoModelAvailableError
 from pynn_hw.network import CurrentSourceSpec
 from pynn_hw.standardmodels import electrodes as std
 
+from software_backends.common.registry import lookup
 from software_backends.neuron.grid import Grid
 from software_backends.neuron.recording import SignalRecorder
 
@@ -41,12 +41,8 @@ class BuiltElectrode:
 
 
 def kind_of(source_type: type) -> int:
-    for cls in source_type.__mro__:
-        if cls in KINDS:
-            return KINDS[cls]
-    raise NoModelAvailableError(
-        f"the NEURON backend has no current source {source_type.__name__}; available: "
-        f"{', '.join(c.__name__ for c in KINDS)}")
+    return lookup(KINDS, source_type,
+                  f"the NEURON backend has no current source {source_type.__name__}")
 
 
 def create(spec: CurrentSourceSpec, sections: list[Any], params: dict[str, Any],
