@@ -8,16 +8,13 @@ one process (for instance to compare them).
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from pynn_hw.backend import Backend
-from pynn_hw.errors import InvalidParameterValueError
 from pynn_hw.network import Network
-from pynn_hw.recording import SegmentRecord
 from pynn_hw.timing import DEFAULT_MAX_DELAY, Timing
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -254,15 +251,3 @@ def _global_indices(cells: Any) -> np.ndarray:
     if hasattr(cells, "_global_indices"):
         return cells._global_indices()
     return np.array([int(cells)])
-
-
-def check_positive_time(name: str, value: float) -> float:
-    value = float(value)
-    if value < 0:
-        raise InvalidParameterValueError(f"{name} must be >= 0 ms, got {value}")
-    return value
-
-
-def warn_deprecated(old: str, new: str) -> None:
-    """Issue the DeprecationWarning of a 0.6/0.7-style call."""
-    warnings.warn(f"{old} is deprecated; use {new}", DeprecationWarning, stacklevel=3)

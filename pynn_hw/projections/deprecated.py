@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
 
-
-def _warn(old: str, new: str) -> None:
-    warnings.warn(f"{old} is deprecated; use {new}", DeprecationWarning, stacklevel=3)
+from pynn_hw.deprecation import warn_deprecated as _warn
 
 
 class DeprecatedProjectionMethods:

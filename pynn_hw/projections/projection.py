@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from pynn_hw.deprecation import warn_deprecated
 from pynn_hw.errors import ConnectionError, InvalidParameterValueError, NonExistentParameterError
 from pynn_hw.network import ProjectionSpec, expand
 from pynn_hw.projections.connection import Connection
@@ -50,14 +51,14 @@ class Projection(DeprecatedProjectionMethods):
         from pynn_hw.connectors.base import ConnectionContext
         if target is not None:
             # the 0.7 name of receptor_type
-            _warn_old("Projection(target=...)", "receptor_type=...")
+            warn_deprecated("Projection(target=...)", "receptor_type=...")
             if receptor_type is not None and receptor_type != target:
                 raise ConnectionError(f"Projection got target={target!r} and "
                                       f"receptor_type={receptor_type!r}: give only one")
             receptor_type = target
         if rng is not None:
             # 0.7 connectors took no rng: the projection's generator drew them
-            _warn_old("Projection(rng=...)", "the connector's rng argument")
+            warn_deprecated("Projection(rng=...)", "the connector's rng argument")
             if hasattr(connector, "rng"):
                 connector.rng = rng
         from pynn_hw.space import Space
@@ -309,8 +310,3 @@ def _common_session(pre: Any, post: Any):
         raise ConnectionError("pre- and post-synaptic cells belong to different "
                               "simulations (different backend modules or setup() calls)")
     return pre._session
-
-
-def _warn_old(old: str, new: str) -> None:
-    import warnings
-    warnings.warn(f"{old} is deprecated; use {new}", DeprecationWarning, stacklevel=3)
