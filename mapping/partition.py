@@ -20,7 +20,7 @@ shared-parameter groups of a block are its even and odd columns).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,33 +70,66 @@ class NeuronInputs:
         return np.bincount(owner, weights=self.rows, minlength=self.neurons.size).astype(np.int64)
 
 
-class _Packer:
-    def __init__(self, inputs: NeuronInputs, order: np.ndarray) -> None:
-        self.inp = inputs
-        self.order = order
-        n = inputs.neurons.size
-        # neuron position -> CSR slice; global cell -> neuron position
-        self.start = inputs.indptr[:-1][order]
-        self.count = np.diff(inputs.indptr)[order]
-        self.vkey = inputs.vkey[order]
-        self.window_pos = np.full(inputs.n_cells, -1, dtype=np.int64)
-        self.glob = inputs.neurons[order]
-        self.n = n
-        self.rate = inputs.cell_rate if inputs.cell_rate is not None else np.zeros(inputs.n_cells)
-        #: input-port rate left on the current chip, and the rate of the last fitted prefix
-        #: (the last call to fit always covers the block as finally filled)
-        self.rate_left = inputs.input_budget
-        self.last_rate = 0.0
+def _entries(inputs: NeuronInputs, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(owner index into pos, key, rows) of the row keys of the neurons at ``pos``."""
+    start = inputs.indptr[:-1][pos]
+    cnt = inputs.indptr[1:][pos] - start
+    total = int(cnt.sum())
+    owner = np.repeat(np.arange(pos.size), cnt)
+    idx = np.repeat(start - np.cumsum(cnt) + cnt, cnt) + np.arange(total)
+    return owner, inputs.key[idx], inputs.rows[idx]
 
-    def fit(self, i: int, m: int, ext_budget: int) -> tuple[int, int, int]:
-        """(neurons that fit, their rows, their external rows) for a block from position i."""
-        m = min(m, self.n - i, NEURONS_PER_BLOCK)
-        cnt = self.count[i:i + m]
-        total = int(cnt.sum())
-        p = np.repeat(np.arange(m), cnt)
-        idx = np.repeat(self.start[i:i + m] - np.cumsum(cnt) + cnt, cnt) + np.arange(total)
-        keys = self.inp.key[idx]
-        mult = self.inp.rows[idx]
+
+def _groups_ok(v: np.ndarray) -> np.ndarray:
+    """Whether every prefix of a block's parameter-set ids fits its two groups."""
+    m = v.size
+    other = v != v[0]
+    if not other.any():
+        return np.ones(m, bool)
+    j = int(np.argmax(other))
+    third = (v != v[0]) & (v != v[j])
+    ok = np.cumsum(third) == 0
+    two = np.arange(m) >= j
+    n0 = np.cumsum(v == v[0])
+    n1 = np.cumsum(v == v[j])
+    return ok & (~two | ((n0 <= _HALF) & (n1 <= _HALF)))
+
+
+def block_columns(v: np.ndarray) -> np.ndarray:
+    """Columns of a block's neurons with parameter-set ids ``v`` (in block order).
+
+    One set: columns 0, 1, 2, ...; two sets: the set of the first neuron on the
+    even columns, the other on the odd ones.
+    """
+    t = v.size
+    if t == 0 or (v == v[0]).all():
+        return np.arange(t)
+    a = v == v[0]
+    col = np.empty(t, dtype=np.int64)
+    col[a] = 2 * np.arange(int(a.sum()))
+    col[~a] = 2 * np.arange(int((~a).sum())) + 1
+    return col
+
+
+class BlockLoad:
+    """Exact loads of blocks: rows, external rows and input rate of every prefix.
+
+    A block's rows are the union of its neurons' row keys (the largest row
+    multiplicity of each key); a key whose source neuron sits in the same block
+    saves one external row (one FEEDBACK_SAME row per source neuron).
+    """
+
+    def __init__(self, inputs: NeuronInputs) -> None:
+        self.inp = inputs
+        self.rate = inputs.cell_rate if inputs.cell_rate is not None else np.zeros(inputs.n_cells)
+        self._window_pos = np.full(inputs.n_cells, -1, dtype=np.int64)
+
+    def prefixes(self, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(rows, external rows, external input rate, groups fit) of every prefix of the
+        block made of the neurons at ``pos`` (positions into ``inputs.neurons``), in order."""
+        m = pos.size
+        p, keys, mult = _entries(self.inp, pos)
+        total = keys.size
         uk, kid = np.unique(keys, return_inverse=True)
         order = np.lexsort((p, kid))
         kid_s, p_s, mult_s = kid[order], p[order], mult[order]
@@ -108,10 +141,10 @@ class _Packer:
         key_rate = self.rate[key_source(uk)]
         rate_cum = np.cumsum(np.bincount(p_s, weights=(acc - prev) * key_rate[kid_s], minlength=m))
         # feedback: a key whose source is in this block saves one external row
-        glob = self.glob[i:i + m]
-        self.window_pos[glob] = np.arange(m)
-        src_pos = self.window_pos[key_source(uk)]
-        self.window_pos[glob] = -1
+        glob = self.inp.neurons[pos]
+        self._window_pos[glob] = np.arange(m)
+        src_pos = self._window_pos[key_source(uk)]
+        self._window_pos[glob] = -1
         first_use = np.full(uk.size, m, dtype=np.int64)
         np.minimum.at(first_use, kid_s[first], p_s[first])
         has = src_pos >= 0
@@ -126,9 +159,44 @@ class _Packer:
         else:
             fb_cum = np.zeros(m, np.int64)
             fb_rate = np.zeros(m)
-        ext_cum = rows_cum - fb_cum
-        ext_rate = rate_cum - fb_rate
-        ok = (rows_cum <= ROWS_PER_BLOCK) & (ext_cum <= ext_budget) & self._groups_ok(i, m)
+        return rows_cum, rows_cum - fb_cum, rate_cum - fb_rate, _groups_ok(self.inp.vkey[pos])
+
+    def chip_fits(self, blocks: Sequence[np.ndarray]) -> bool:
+        """Whether a chip whose blocks hold the neurons at ``blocks[b]`` (positions into
+        ``inputs.neurons``) satisfies every constraint the packer enforces: rows per block,
+        parameter groups, external rows per chip and the input-port rate."""
+        if len(blocks) > 2:
+            return False
+        ext, rate = 0, 0.0
+        for pos in blocks:
+            if pos.size == 0:
+                continue
+            if pos.size > NEURONS_PER_BLOCK:
+                return False
+            rows_cum, ext_cum, rate_cum, groups = self.prefixes(pos)
+            if rows_cum[-1] > ROWS_PER_BLOCK or not groups[-1]:
+                return False
+            ext += int(ext_cum[-1])
+            rate += float(rate_cum[-1])
+        return ext <= EXTERNAL_ROWS_PER_CHIP and rate <= self.inp.input_budget * (1 + 1e-12)
+
+
+class _Packer:
+    def __init__(self, inputs: NeuronInputs, order: np.ndarray) -> None:
+        self.inp = inputs
+        self.order = order
+        self.n = inputs.neurons.size
+        self.load = BlockLoad(inputs)
+        #: input-port rate left on the current chip, and the rate of the last fitted prefix
+        #: (the last call to fit always covers the block as finally filled)
+        self.rate_left = inputs.input_budget
+        self.last_rate = 0.0
+
+    def fit(self, i: int, m: int, ext_budget: int) -> tuple[int, int, int]:
+        """(neurons that fit, their rows, their external rows) for a block from position i."""
+        m = min(m, self.n - i, NEURONS_PER_BLOCK)
+        rows_cum, ext_cum, ext_rate, groups = self.load.prefixes(self.order[i:i + m])
+        ok = (rows_cum <= ROWS_PER_BLOCK) & (ext_cum <= ext_budget) & groups
         ok &= ext_rate <= self.rate_left * (1 + 1e-12)
         bad = np.flatnonzero(~ok)
         t = int(bad[0]) if bad.size else m
@@ -138,17 +206,8 @@ class _Packer:
         self.last_rate = float(ext_rate[t - 1])
         return t, int(rows_cum[t - 1]), int(ext_cum[t - 1])
 
-    def _entries(self, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(owner index into pos, key, rows) of the row keys of the neurons at ``pos``."""
-        cnt = self.count[pos]
-        total = int(cnt.sum())
-        owner = np.repeat(np.arange(pos.size), cnt)
-        idx = np.repeat(self.start[pos] - np.cumsum(cnt) + cnt, cnt) + np.arange(total)
-        return owner, self.inp.key[idx], self.inp.rows[idx]
-
     def swap(self, a: int, b: int) -> None:
-        for arr in (self.order, self.start, self.count, self.vkey, self.glob):
-            arr[a], arr[b] = arr[b], arr[a]
+        self.order[a], self.order[b] = self.order[b], self.order[a]
 
     def backfill(self, i: int, t: int, ext_budget: int, window: int) -> tuple[int, int]:
         """Take further neurons (from the next ``window`` positions and the last ``window``
@@ -157,25 +216,25 @@ class _Packer:
 
         Returns the new (t, external rows).
         """
-        rows_now, ext = self._fit_exact(i, t, ext_budget)
+        _, rows_now, ext = self.fit(i, t, ext_budget)
         tried: set[int] = set()
         failures = 0
         while t < NEURONS_PER_BLOCK and i + t < self.n and failures < _MAX_FAILURES:
             lo = i + t
             cand = np.unique(np.r_[np.arange(lo, min(self.n, lo + window)),
                                    np.arange(max(lo, self.n - window), self.n)])
-            cand = np.array([c for c in cand.tolist() if int(self.glob[c]) not in tried], dtype=np.int64)
+            cand = np.array([c for c in cand.tolist() if int(self.order[c]) not in tried], dtype=np.int64)
             if cand.size == 0:
                 break
-            _, ukeys, _ = self._entries(np.arange(i, i + t))
-            owner, keys, rows = self._entries(cand)
+            _, ukeys, _ = _entries(self.inp, self.order[i:i + t])
+            owner, keys, rows = _entries(self.inp, self.order[cand])
             inside = np.isin(keys, ukeys)
             new = np.bincount(owner, weights=rows * ~inside, minlength=cand.size)
             fits = (rows_now + new <= ROWS_PER_BLOCK) & (ext + new <= ext_budget)
             if not fits.any():
                 break
             best = int(cand[np.flatnonzero(fits)[np.argmax(new[fits])]])
-            tried.add(int(self.glob[best]))
+            tried.add(int(self.order[best]))
             self.swap(lo, best)
             ok_t, rows1, ext1 = self.fit(i, t + 1, ext_budget)
             if ok_t == t + 1:
@@ -185,32 +244,8 @@ class _Packer:
                 failures += 1  # that fit still covered the first t neurons: last_rate is theirs
         return t, ext
 
-    def _fit_exact(self, i: int, t: int, ext_budget: int) -> tuple[int, int]:
-        got, rows, ext = self.fit(i, t, ext_budget)
-        return rows, ext
-
-    def _groups_ok(self, i: int, m: int) -> np.ndarray:
-        v = self.vkey[i:i + m]
-        other = v != v[0]
-        if not other.any():
-            return np.ones(m, bool)
-        j = int(np.argmax(other))
-        third = (v != v[0]) & (v != v[j])
-        ok = np.cumsum(third) == 0
-        two = np.arange(m) >= j
-        n0 = np.cumsum(v == v[0])
-        n1 = np.cumsum(v == v[j])
-        return ok & (~two | ((n0 <= _HALF) & (n1 <= _HALF)))
-
     def columns(self, i: int, t: int) -> np.ndarray:
-        v = self.vkey[i:i + t]
-        if t == 0 or (v == v[0]).all():
-            return np.arange(t)
-        a = v == v[0]
-        col = np.empty(t, dtype=np.int64)
-        col[a] = 2 * np.arange(int(a.sum()))
-        col[~a] = 2 * np.arange(int((~a).sum())) + 1
-        return col
+        return block_columns(self.inp.vkey[self.order[i:i + t]])
 
 
 def _fail_alone(inputs: NeuronInputs, pos: int, pops: Callable[[int], str]) -> MappingError:
