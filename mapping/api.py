@@ -45,6 +45,7 @@ from .mapped_network import (
 )
 from .partition import NeuronInputs, candidate_orders, pack
 from .placement import place
+from .repack import repack
 from .report import MappingReport
 from .routing import compute_loads, make_routes
 from .rows import allocate
@@ -202,7 +203,7 @@ def map_network(
                     limit=None if best is None else best.n_chips - 1)
         if part is not None:
             best = part
-    part = best
+    part = best if best is None else repack(inputs, best)  # fewer chips when chips hold few neurons
 
     # --- lower bound ------------------------------------------------------------------
     steps.start("lower_bound")

@@ -1,0 +1,188 @@
+"""Fewer chips for networks whose chips hold few neurons: chips filled with lookahead.
+
+In a dense random network a chip holds a handful of neurons, because every distinct row
+key of a block needs its own row; whether a fourth neuron fits depends on how much its
+keys overlap those of the others. The packer fills chips along an order, so the few
+neurons with small or strongly overlapping key sets are used up early and most chips
+end with the same small count. This pass builds the chips again, one after the other:
+
+* the chip starts with the remaining neuron that needs the most rows (the hardest);
+* it is completed greedily: the remaining neuron that fits (rows within the block)
+  with the largest share of its rows already on the chip comes next, while any fits;
+* lookahead: the completion is tried from each of the ``lookahead`` best second
+  neurons, and the chip that holds the most neurons (then uses the most rows) is kept.
+
+New rows are estimated from the overlaps of key sets (a dense neuron-by-neuron matrix,
+corrected for keys shared by several members), so a step is a few vector operations
+over the neurons, not a loop over synapses. Every chip is then confirmed with the
+packer's exact check (:meth:`BlockLoad.chip_fits`: rows per block with row
+multiplicities and feedback, external rows, parameter groups, input rate); a chip that
+fails gives back its last neurons until it fits. All neurons of a chip sit in block 0
+(two blocks would pay twice for every key they share). The result replaces the packer's
+partition only if it needs fewer chips; the pass is deterministic.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from firmware_io.constants import NEURONS_PER_BLOCK, ROWS_PER_BLOCK
+
+from .partition import BlockLoad, NeuronInputs, Partition, block_columns
+
+#: Pass skipped when chips hold more neurons than this on average (they are well filled).
+MAX_MEAN_NEURONS = 12.0
+#: Pass skipped above this many neurons (the overlap matrix is dense, n x n).
+MAX_NEURONS = 3000
+#: Second neurons tried per chip, and the total number of completions per network
+#: (the lookahead shrinks on large networks to bound the time).
+LOOKAHEAD = 20
+COMPLETION_BUDGET = 20_000
+
+_HALF = NEURONS_PER_BLOCK // 2
+
+
+class _Chip:
+    """A chip under construction: members, key counts and the estimated new rows of all neurons."""
+
+    def __init__(self, n_keys: int, n: int) -> None:
+        self.members: list[int] = []
+        self.cnt = np.zeros(n_keys, np.int32)
+        self.covered = np.zeros(n, np.float64)  # rows of every neuron on keys already on the chip
+        self.used = 0.0
+
+    def copy(self) -> _Chip:
+        c = _Chip.__new__(_Chip)
+        c.members, c.cnt, c.covered, c.used = list(self.members), self.cnt.copy(), self.covered.copy(), self.used
+        return c
+
+
+class _Builder:
+    def __init__(self, inputs: NeuronInputs) -> None:
+        n = inputs.neurons.size
+        self.n = n
+        self.vkey = inputs.vkey
+        owner = np.repeat(np.arange(n), np.diff(inputs.indptr))
+        ukeys, kid = np.unique(inputs.key, return_inverse=True)
+        self.n_keys = ukeys.size
+        w = sp.csr_matrix((inputs.rows.astype(np.float64), (owner, kid)), shape=(n, ukeys.size))
+        w.sum_duplicates()
+        self.w = w
+        self.wc = w.tocsc()
+        ones = w.copy()
+        ones.data[:] = 1.0
+        #: overlap[s, j]: rows of neuron j on the keys of neuron s
+        self.overlap = np.asarray((ones @ w.T).toarray(), dtype=np.float32)
+        self.rows = np.asarray(w.sum(axis=1)).ravel()
+
+    def keys_of(self, j: int) -> np.ndarray:
+        return self.w.indices[self.w.indptr[j]:self.w.indptr[j + 1]]
+
+    def new_rows(self, ch: _Chip) -> np.ndarray:
+        return self.rows - ch.covered
+
+    def add(self, ch: _Chip, j: int) -> None:
+        new_j = float(self.rows[j] - ch.covered[j])
+        ks = self.keys_of(j)
+        again = ks[ch.cnt[ks] >= 1]
+        ch.covered += self.overlap[j]
+        if again.size:
+            # keys already on the chip were counted once more by the overlap row: take them back
+            starts, ends = self.wc.indptr[again], self.wc.indptr[again + 1]
+            cnt = ends - starts
+            idx = np.repeat(starts - np.cumsum(cnt) + cnt, cnt) + np.arange(int(cnt.sum()))
+            ch.covered -= np.bincount(self.wc.indices[idx], weights=self.wc.data[idx], minlength=self.n)
+        ch.cnt[ks] += 1
+        ch.used += new_j
+        ch.members.append(j)
+
+    def allowed(self, ch: _Chip, left: np.ndarray) -> np.ndarray:
+        """Neurons that keep the block within 192 neurons and its two parameter groups."""
+        if len(ch.members) >= NEURONS_PER_BLOCK:
+            return np.zeros(self.n, bool)
+        sets, counts = np.unique(self.vkey[ch.members], return_counts=True)
+        if sets.size == 1 and counts[0] <= _HALF:
+            return left
+        ok = np.isin(self.vkey, sets[counts < _HALF]) if sets.size == 2 else self.vkey == sets[0]
+        return left & ok
+
+    def candidates(self, ch: _Chip, left: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Neurons that fit the chip, and the share of their rows already on it."""
+        new = self.new_rows(ch)
+        c = np.flatnonzero(self.allowed(ch, left) & (ch.used + new <= ROWS_PER_BLOCK))
+        return c, (self.rows[c] - new[c]) / np.maximum(self.rows[c], 1.0)
+
+    def complete(self, ch: _Chip, left: np.ndarray) -> _Chip:
+        left = left.copy()
+        while True:
+            c, share = self.candidates(ch, left)
+            if c.size == 0:
+                return ch
+            j = int(c[np.argmax(share)])
+            self.add(ch, j)
+            left[j] = False
+
+    def chip(self, left: np.ndarray, lookahead: int) -> list[int]:
+        rem = np.flatnonzero(left)
+        a = int(rem[np.argmax(self.rows[rem])])
+        base = _Chip(self.n_keys, self.n)
+        self.add(base, a)
+        left = left.copy()
+        left[a] = False
+        c, share = self.candidates(base, left)
+        best = base
+        for b in c[np.argsort(-share, kind="stable")][:lookahead].tolist():
+            ch = base.copy()
+            self.add(ch, b)
+            left[b] = False
+            ch = self.complete(ch, left)
+            left[b] = True
+            if (len(ch.members), ch.used) > (len(best.members), best.used):
+                best = ch
+        return best.members
+
+
+def repack(inputs: NeuronInputs, part: Partition) -> Partition:
+    """Partition with fewer chips than ``part``, or ``part`` itself.
+
+    Parameters
+    ----------
+    inputs
+        Row keys of the hardware neurons, as given to :func:`mapping.partition.pack`.
+    part
+        The packer's partition of ``inputs``.
+
+    Returns
+    -------
+    Partition
+        ``part`` when the pass is skipped (fewer than two chips, more than
+        ``MAX_MEAN_NEURONS`` neurons per chip on average, more than ``MAX_NEURONS``
+        neurons) or does not save a chip; otherwise the rebuilt partition (every
+        neuron in block 0 of its chip, columns as the packer assigns them,
+        ``order_name`` ``"lookahead-fill"``).
+    """
+    n = inputs.neurons.size
+    if part.n_chips < 2 or n / part.n_chips > MAX_MEAN_NEURONS or n > MAX_NEURONS:
+        return part
+    bld = _Builder(inputs)
+    check = BlockLoad(inputs)
+    lookahead = int(np.clip(COMPLETION_BUDGET // max(part.n_chips, 1), 1, LOOKAHEAD))
+    left = np.ones(n, bool)
+    chip = np.empty(n, np.int64)
+    col = np.empty(n, np.int64)
+    n_chips = 0
+    while left.any():
+        members = bld.chip(left, lookahead)
+        while len(members) > 1 and not check.chip_fits([np.array(sorted(members), np.int64)]):
+            members.pop()  # the estimate missed a row multiplicity or the input rate
+        if n_chips + 1 >= part.n_chips and left.sum() > len(members):
+            return part  # cannot beat the packer any more
+        pos = np.array(sorted(members), np.int64)
+        chip[pos] = n_chips
+        col[pos] = block_columns(inputs.vkey[pos])
+        left[pos] = False
+        n_chips += 1
+    if n_chips >= part.n_chips:
+        return part
+    return Partition(part.neurons, chip, np.zeros(n, np.int64), col, n_chips, "lookahead-fill")
