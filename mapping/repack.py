@@ -3,14 +3,17 @@
 In a dense random network a chip holds a handful of neurons, because every distinct row
 key of a block needs its own row; whether a fourth neuron fits depends on how much its
 keys overlap those of the others. The packer fills chips along an order, so the few
-neurons with small or strongly overlapping key sets are used up early and most chips
-end with the same small count. This pass builds the chips again, one after the other:
+neurons with small or strongly overlapping key sets are spread thinly and most chips end
+with the same small count. This pass builds the chips again, one after the other:
 
-* the chip starts with the remaining neuron that needs the most rows (the hardest);
-* it is completed greedily: the remaining neuron that fits (rows within the block)
-  with the largest share of its rows already on the chip comes next, while any fits;
+* a chip starts with the remaining neuron that needs the fewest rows (the neurons that
+  make a chip hold one neuron more are placed first, each with the partners that suit
+  it, instead of being used up as fillers);
+* it is completed greedily: the remaining neuron that fits (rows within the block) with
+  the largest share of its rows already on the chip comes next, while any fits;
 * lookahead: the completion is tried from each of the ``lookahead`` best second
-  neurons, and the chip that holds the most neurons (then uses the most rows) is kept.
+  neurons; the chip kept holds the most neurons, then has the highest
+  ``rows used + bonus * rows its members need alone`` (it takes the big neurons along).
 
 New rows are estimated from the overlaps of key sets (a dense neuron-by-neuron matrix,
 corrected for keys shared by several members), so a step is a few vector operations
@@ -18,8 +21,9 @@ over the neurons, not a loop over synapses. Every chip is then confirmed with th
 packer's exact check (:meth:`BlockLoad.chip_fits`: rows per block with row
 multiplicities and feedback, external rows, parameter groups, input rate); a chip that
 fails gives back its last neurons until it fits. All neurons of a chip sit in block 0
-(two blocks would pay twice for every key they share). The result replaces the packer's
-partition only if it needs fewer chips; the pass is deterministic.
+(two blocks would pay twice for every key they share). A few constructions (``RUNS``)
+are made within a work budget and the one with the fewest chips is kept, if it needs
+fewer than the packer's partition; the pass is deterministic.
 """
 
 from __future__ import annotations
@@ -34,11 +38,13 @@ from .partition import BlockLoad, NeuronInputs, Partition, block_columns
 #: Pass skipped when chips hold more neurons than this on average (they are well filled).
 MAX_MEAN_NEURONS = 12.0
 #: Pass skipped above this many neurons (the overlap matrix is dense, n x n).
-MAX_NEURONS = 3000
-#: Second neurons tried per chip, and the total number of completions per network
-#: (the lookahead shrinks on large networks to bound the time).
-LOOKAHEAD = 20
-COMPLETION_BUDGET = 20_000
+MAX_NEURONS = 5000
+#: Constructions tried, the best kept: (second neurons tried per chip, weight of the
+#: members' own rows in the choice among them).
+RUNS = ((20, 1.0), (10, 0.25), (10, 0.5))
+#: Work of all constructions together, in completions x neurons (a completion is a few
+#: vector operations over the neurons): the lookahead shrinks on large networks.
+WORK_BUDGET = 20_000_000
 
 _HALF = NEURONS_PER_BLOCK // 2
 
@@ -123,24 +129,47 @@ class _Builder:
             self.add(ch, j)
             left[j] = False
 
-    def chip(self, left: np.ndarray, lookahead: int) -> list[int]:
+    def chip(self, left: np.ndarray, lookahead: int, bonus: float) -> list[int]:
         rem = np.flatnonzero(left)
-        a = int(rem[np.argmax(self.rows[rem])])
+        a = int(rem[np.argmin(self.rows[rem])])
         base = _Chip(self.n_keys, self.n)
         self.add(base, a)
         left = left.copy()
         left[a] = False
         c, share = self.candidates(base, left)
-        best = base
+        best, best_score = base, (1, 0.0)
         for b in c[np.argsort(-share, kind="stable")][:lookahead].tolist():
             ch = base.copy()
             self.add(ch, b)
             left[b] = False
             ch = self.complete(ch, left)
             left[b] = True
-            if (len(ch.members), ch.used) > (len(best.members), best.used):
-                best = ch
+            score = (len(ch.members), ch.used + bonus * float(self.rows[ch.members].sum()))
+            if score > best_score:
+                best, best_score = ch, score
         return best.members
+
+
+def _build(inputs: NeuronInputs, bld: _Builder, check: BlockLoad, lookahead: int, bonus: float,
+           limit: int) -> tuple[np.ndarray, np.ndarray, int] | None:
+    """(chip, column, chips) of one construction; None as soon as it needs ``limit`` chips."""
+    n = inputs.neurons.size
+    left = np.ones(n, bool)
+    chip = np.empty(n, np.int64)
+    col = np.empty(n, np.int64)
+    n_chips = 0
+    while left.any():
+        members = bld.chip(left, lookahead, bonus)
+        while len(members) > 1 and not check.chip_fits([np.array(sorted(members), np.int64)]):
+            members.pop()  # the estimate missed a row multiplicity or the input rate
+        pos = np.array(sorted(members), np.int64)
+        chip[pos] = n_chips
+        col[pos] = block_columns(inputs.vkey[pos])
+        left[pos] = False
+        n_chips += 1
+        if n_chips >= limit and left.any():
+            return None
+    return chip, col, n_chips
 
 
 def repack(inputs: NeuronInputs, part: Partition) -> Partition:
@@ -158,7 +187,7 @@ def repack(inputs: NeuronInputs, part: Partition) -> Partition:
     Partition
         ``part`` when the pass is skipped (fewer than two chips, more than
         ``MAX_MEAN_NEURONS`` neurons per chip on average, more than ``MAX_NEURONS``
-        neurons) or does not save a chip; otherwise the rebuilt partition (every
+        neurons) or does not save a chip; otherwise the best construction (every
         neuron in block 0 of its chip, columns as the packer assigns them,
         ``order_name`` ``"lookahead-fill"``).
     """
@@ -167,22 +196,17 @@ def repack(inputs: NeuronInputs, part: Partition) -> Partition:
         return part
     bld = _Builder(inputs)
     check = BlockLoad(inputs)
-    lookahead = int(np.clip(COMPLETION_BUDGET // max(part.n_chips, 1), 1, LOOKAHEAD))
-    left = np.ones(n, bool)
-    chip = np.empty(n, np.int64)
-    col = np.empty(n, np.int64)
-    n_chips = 0
-    while left.any():
-        members = bld.chip(left, lookahead)
-        while len(members) > 1 and not check.chip_fits([np.array(sorted(members), np.int64)]):
-            members.pop()  # the estimate missed a row multiplicity or the input rate
-        if n_chips + 1 >= part.n_chips and left.sum() > len(members):
-            return part  # cannot beat the packer any more
-        pos = np.array(sorted(members), np.int64)
-        chip[pos] = n_chips
-        col[pos] = block_columns(inputs.vkey[pos])
-        left[pos] = False
-        n_chips += 1
-    if n_chips >= part.n_chips:
+    best: tuple[np.ndarray, np.ndarray, int] | None = None
+    budget = float(WORK_BUDGET)
+    for lookahead, bonus in RUNS:
+        lookahead = min(lookahead, int(budget // (part.n_chips * n)))
+        if lookahead < 1:
+            break
+        budget -= lookahead * part.n_chips * n
+        got = _build(inputs, bld, check, lookahead, bonus, part.n_chips if best is None else best[2])
+        if got is not None:
+            best = got
+    if best is None:
         return part
+    chip, col, n_chips = best
     return Partition(part.neurons, chip, np.zeros(n, np.int64), col, n_chips, "lookahead-fill")

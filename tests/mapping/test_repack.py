@@ -123,7 +123,7 @@ def test_dense_random_network_needs_fewer_chips_and_every_chip_is_valid() -> Non
         greedy = _best_packing(inp)
         _check_chips(inp, keys, greedy)  # the independent check accepts the packer's chips
         better = repack(inp, greedy)
-        assert better.n_chips < greedy.n_chips  # 21 -> 19 chips for both seeds
+        assert better.n_chips < greedy.n_chips  # 21 -> 18 and 21 -> 19 chips
         _check_chips(inp, keys, better)
 
 
@@ -134,7 +134,7 @@ def test_input_rate_limits_the_rebuilt_chips() -> None:
     greedy = _best_packing(inp)
     assert greedy.n_chips > 2 * _best_packing(free).n_chips  # the rate, not the rows, limits these chips
     better = repack(inp, greedy)
-    assert better.n_chips < greedy.n_chips  # 71 -> 67
+    assert better.n_chips < greedy.n_chips  # 71 -> 66
     _check_chips(inp, keys, better)
 
 
