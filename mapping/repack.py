@@ -11,9 +11,10 @@ with the same small count. This pass builds the chips again, one after the other
   it, instead of being used up as fillers);
 * it is completed greedily: the remaining neuron that fits (rows within the block) with
   the largest share of its rows already on the chip comes next, while any fits;
-* lookahead: the completion is tried from each of the ``lookahead`` best second
-  neurons; the chip kept holds the most neurons, then has the highest
-  ``rows used + bonus * rows its members need alone`` (it takes the big neurons along).
+* lookahead: the completion is tried from each of the ``wide`` best second neurons
+  (or from the ``deep`` best third neurons of each); the chip kept holds the most
+  neurons, then has the highest ``rows used + bonus * rows its members need alone``
+  (it takes the big neurons along).
 
 New rows are estimated from the overlaps of key sets (a dense neuron-by-neuron matrix,
 corrected for keys shared by several members), so a step is a few vector operations
@@ -28,6 +29,8 @@ fewer than the packer's partition; the pass is deterministic.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -39,12 +42,12 @@ from .partition import BlockLoad, NeuronInputs, Partition, block_columns
 MAX_MEAN_NEURONS = 12.0
 #: Pass skipped above this many neurons (the overlap matrix is dense, n x n).
 MAX_NEURONS = 5000
-#: Constructions tried, the best kept: (second neurons tried per chip, weight of the
-#: members' own rows in the choice among them).
-RUNS = ((20, 1.0), (10, 0.25), (10, 0.5))
+#: Constructions tried, the best kept: (second neurons tried per chip, third neurons
+#: tried per second one (0: none), weight of the members' own rows in the choice).
+RUNS = ((6, 4, 1.0), (20, 0, 1.0), (10, 0, 0.25))
 #: Work of all constructions together, in completions x neurons (a completion is a few
-#: vector operations over the neurons): the lookahead shrinks on large networks.
-WORK_BUDGET = 20_000_000
+#: vector operations over the neurons): large networks get one narrower construction.
+WORK_BUDGET = 30_000_000
 
 _HALF = NEURONS_PER_BLOCK // 2
 
@@ -129,28 +132,38 @@ class _Builder:
             self.add(ch, j)
             left[j] = False
 
-    def chip(self, left: np.ndarray, lookahead: int, bonus: float) -> list[int]:
+    def chip(self, left: np.ndarray, wide: int, deep: int, bonus: float) -> list[int]:
+        """Members of the next chip: completions from the ``wide`` best second neurons (and,
+        with ``deep > 0``, from the ``deep`` best third neurons of each)."""
         rem = np.flatnonzero(left)
         a = int(rem[np.argmin(self.rows[rem])])
         base = _Chip(self.n_keys, self.n)
         self.add(base, a)
         left = left.copy()
         left[a] = False
-        c, share = self.candidates(base, left)
         best, best_score = base, (1, 0.0)
-        for b in c[np.argsort(-share, kind="stable")][:lookahead].tolist():
-            ch = base.copy()
-            self.add(ch, b)
-            left[b] = False
-            ch = self.complete(ch, left)
-            left[b] = True
+        for ch in self._branches(base, left, wide, deep):
             score = (len(ch.members), ch.used + bonus * float(self.rows[ch.members].sum()))
             if score > best_score:
                 best, best_score = ch, score
         return best.members
 
+    def _branches(self, ch: _Chip, left: np.ndarray, wide: int, deep: int) -> Iterator[_Chip]:
+        c, share = self.candidates(ch, left)
+        if c.size == 0:
+            yield ch
+        for j in c[np.argsort(-share, kind="stable")][:wide].tolist():
+            nxt = ch.copy()
+            self.add(nxt, j)
+            left[j] = False
+            if deep:
+                yield from self._branches(nxt, left, deep, 0)
+            else:
+                yield self.complete(nxt, left)
+            left[j] = True
 
-def _build(inputs: NeuronInputs, bld: _Builder, check: BlockLoad, lookahead: int, bonus: float,
+
+def _build(inputs: NeuronInputs, bld: _Builder, check: BlockLoad, wide: int, deep: int, bonus: float,
            limit: int) -> tuple[np.ndarray, np.ndarray, int] | None:
     """(chip, column, chips) of one construction; None as soon as it needs ``limit`` chips."""
     n = inputs.neurons.size
@@ -159,7 +172,7 @@ def _build(inputs: NeuronInputs, bld: _Builder, check: BlockLoad, lookahead: int
     col = np.empty(n, np.int64)
     n_chips = 0
     while left.any():
-        members = bld.chip(left, lookahead, bonus)
+        members = bld.chip(left, wide, deep, bonus)
         while len(members) > 1 and not check.chip_fits([np.array(sorted(members), np.int64)]):
             members.pop()  # the estimate missed a row multiplicity or the input rate
         pos = np.array(sorted(members), np.int64)
@@ -198,12 +211,14 @@ def repack(inputs: NeuronInputs, part: Partition) -> Partition:
     check = BlockLoad(inputs)
     best: tuple[np.ndarray, np.ndarray, int] | None = None
     budget = float(WORK_BUDGET)
-    for lookahead, bonus in RUNS:
-        lookahead = min(lookahead, int(budget // (part.n_chips * n)))
-        if lookahead < 1:
+    for wide, deep, bonus in RUNS:
+        affordable = int(budget // (part.n_chips * n))
+        if wide * max(deep, 1) > affordable:
+            wide, deep = min(wide * max(deep, 1), affordable), 0
+        if wide < 1:
             break
-        budget -= lookahead * part.n_chips * n
-        got = _build(inputs, bld, check, lookahead, bonus, part.n_chips if best is None else best[2])
+        budget -= wide * max(deep, 1) * part.n_chips * n
+        got = _build(inputs, bld, check, wide, deep, bonus, part.n_chips if best is None else best[2])
         if got is not None:
             best = got
     if best is None:
