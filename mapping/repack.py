@@ -45,9 +45,10 @@ MAX_NEURONS = 5000
 #: Constructions tried, the best kept: (second neurons tried per chip, third neurons
 #: tried per second one (0: none), weight of the members' own rows in the choice).
 RUNS = ((6, 4, 1.0), (20, 0, 1.0), (10, 0, 0.25))
-#: Work of all constructions together, in completions x neurons (a completion is a few
-#: vector operations over the neurons): large networks get one narrower construction.
-WORK_BUDGET = 30_000_000
+#: Work of all constructions together, in units of (completions per chip) x neurons^2: a
+#: construction takes about one step per neuron, a step a few vector operations over the
+#: neurons. Large networks get one narrower construction.
+WORK_BUDGET = 90_000_000
 
 _HALF = NEURONS_PER_BLOCK // 2
 
@@ -212,12 +213,12 @@ def repack(inputs: NeuronInputs, part: Partition) -> Partition:
     best: tuple[np.ndarray, np.ndarray, int] | None = None
     budget = float(WORK_BUDGET)
     for wide, deep, bonus in RUNS:
-        affordable = int(budget // (part.n_chips * n))
+        affordable = int(budget // (n * n))
         if wide * max(deep, 1) > affordable:
             wide, deep = min(wide * max(deep, 1), affordable), 0
         if wide < 1:
             break
-        budget -= wide * max(deep, 1) * part.n_chips * n
+        budget -= wide * max(deep, 1) * n * n
         got = _build(inputs, bld, check, wide, deep, bonus, part.n_chips if best is None else best[2])
         if got is not None:
             best = got
