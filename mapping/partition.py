@@ -70,13 +70,17 @@ class NeuronInputs:
         return np.bincount(owner, weights=self.rows, minlength=self.neurons.size).astype(np.int64)
 
 
+def slice_positions(start: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """Positions ``start[i] .. start[i] + count[i] - 1`` of several CSR slices, concatenated."""
+    return np.repeat(start - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
+
+
 def _entries(inputs: NeuronInputs, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(owner index into pos, key, rows) of the row keys of the neurons at ``pos``."""
     start = inputs.indptr[:-1][pos]
     cnt = inputs.indptr[1:][pos] - start
-    total = int(cnt.sum())
     owner = np.repeat(np.arange(pos.size), cnt)
-    idx = np.repeat(start - np.cumsum(cnt) + cnt, cnt) + np.arange(total)
+    idx = slice_positions(start, cnt)
     return owner, inputs.key[idx], inputs.rows[idx]
 
 

@@ -36,7 +36,7 @@ import scipy.sparse as sp
 
 from firmware_io.constants import NEURONS_PER_BLOCK, ROWS_PER_BLOCK
 
-from .partition import BlockLoad, NeuronInputs, Partition, block_columns
+from .partition import BlockLoad, NeuronInputs, Partition, block_columns, slice_positions
 
 #: Pass skipped when chips hold more neurons than this on average (they are well filled).
 MAX_MEAN_NEURONS = 12.0
@@ -99,9 +99,8 @@ class _Builder:
         ch.covered += self.overlap[j]
         if again.size:
             # keys already on the chip were counted once more by the overlap row: take them back
-            starts, ends = self.wc.indptr[again], self.wc.indptr[again + 1]
-            cnt = ends - starts
-            idx = np.repeat(starts - np.cumsum(cnt) + cnt, cnt) + np.arange(int(cnt.sum()))
+            starts = self.wc.indptr[again]
+            idx = slice_positions(starts, self.wc.indptr[again + 1] - starts)
             ch.covered -= np.bincount(self.wc.indices[idx], weights=self.wc.data[idx], minlength=self.n)
         ch.cnt[ks] += 1
         ch.used += new_j
